@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+  },
+  snapshotSerializers: ['<rootDir>/test/harness/stable-snapshot.ts'],
+  // Synthesizing a CDK stage takes a few seconds on a 2-core machine.
+  testTimeout: 60000,
+};

@@ -1,0 +1,4 @@
+export * from './config-error';
+export * from './load';
+export * from './naming';
+export * from './schema';

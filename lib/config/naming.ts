@@ -1,0 +1,94 @@
+import type { StageConfig } from './schema';
+
+/**
+ * Every physical name that more than one place needs: the CDK stacks that create a thing
+ * and the cdk8s charts (or operators) that find it by name. Both renderers call this one
+ * module, so a name is never copied by hand from a CloudFormation output into a manifest.
+ *
+ * Names are built from `project` and `stage`, both DNS labels, so each is valid wherever
+ * it is used (IAM, Secrets Manager, SSM, KMS, WAF, CloudWatch Logs, Kubernetes).
+ */
+export class Naming {
+  /** `<project>-<stage>`: the prefix of every resource name. */
+  public readonly prefix: string;
+
+  constructor(private readonly config: Pick<StageConfig, 'project' | 'stage'>) {
+    this.prefix = `${config.project}-${config.stage}`;
+  }
+
+  /** The CloudFormation stack name for one concern, e.g. `hydraulic-dev-network`. */
+  public stackName(concern: string): string {
+    return this.checked(`${this.prefix}-${concern}`, 128, 'CloudFormation stack name');
+  }
+
+  /** A Secrets Manager secret name, e.g. `hydraulic/dev/jwt-signing-key`. */
+  public secretName(purpose: string): string {
+    return this.checked(`${this.config.project}/${this.config.stage}/${purpose}`, 512, 'secret name');
+  }
+
+  /** The prefix every project secret name starts with, for IAM conditions and discovery. */
+  public get secretNamePrefix(): string {
+    return `${this.config.project}/${this.config.stage}/`;
+  }
+
+  /** An SSM Parameter Store name, e.g. `/hydraulic/dev/redis/host`. */
+  public parameterName(path: string): string {
+    return this.checked(`${this.parameterPrefix}${path}`, 1011, 'SSM parameter name');
+  }
+
+  /** The prefix every project parameter name starts with. */
+  public get parameterPrefix(): string {
+    return `/${this.config.project}/${this.config.stage}/`;
+  }
+
+  /** An IAM role name, e.g. `hydraulic-dev-external-secrets`. */
+  public roleName(purpose: string): string {
+    return this.checked(`${this.prefix}-${purpose}`, 64, 'IAM role name');
+  }
+
+  /** A KMS alias, e.g. `alias/hydraulic/dev/logs`. */
+  public keyAlias(purpose: string): string {
+    return this.checked(`alias/${this.config.project}/${this.config.stage}/${purpose}`, 256, 'KMS alias');
+  }
+
+  /** A CloudWatch Logs group name, e.g. `/hydraulic/dev/vpc-flow-logs`. */
+  public logGroupName(purpose: string): string {
+    return this.checked(`${this.logGroupPrefix}${purpose}`, 512, 'log group name');
+  }
+
+  /** The prefix of every log group the project names itself. */
+  public get logGroupPrefix(): string {
+    return `/${this.config.project}/${this.config.stage}/`;
+  }
+
+  /** The WAF web ACL's name; the cluster's ALB Ingress attaches it by this name. */
+  public get webAclName(): string {
+    return this.checked(`${this.prefix}-edge`, 128, 'WAF web ACL name');
+  }
+
+  /**
+   * The WAF logging log group. WAF only delivers to groups whose name starts with `aws-waf-logs-`.
+   */
+  public get webAclLogGroupName(): string {
+    return this.checked(`aws-waf-logs-${this.prefix}`, 512, 'log group name');
+  }
+
+  /** The name of a cluster-scoped Kubernetes object, which must not collide across stages. */
+  public clusterObjectName(purpose: string): string {
+    return this.checked(`${this.prefix}-${purpose}`, 63, 'Kubernetes object name');
+  }
+
+  /** The tag every AWS resource carries so tools find the project's resources by tag. */
+  public get tags(): Record<string, string> {
+    return { project: this.config.project, stage: this.config.stage };
+  }
+
+  private checked(name: string, maxLength: number, what: string): string {
+    if (name.length > maxLength) {
+      throw new Error(
+        `The ${what} "${name}" is ${name.length} characters long; at most ${maxLength} are allowed. Shorten project or stage.`,
+      );
+    }
+    return name;
+  }
+}

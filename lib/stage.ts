@@ -1,0 +1,33 @@
+import { Stage, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Naming, type StageConfig } from './config';
+import { KeysStack } from './stacks/keys-stack';
+import { NetworkStack } from './stacks/network-stack';
+
+/**
+ * One deployment stage (dev, prod, ...): every stack of the project for one configuration
+ * file. Its construct id is the stage name, so `cdk deploy 'dev/*'` selects it.
+ */
+export class HydraulicStage extends Stage {
+  /** The stage's KMS keys. */
+  public readonly keys: KeysStack;
+  /** The stage's VPC and flow logs. */
+  public readonly network: NetworkStack;
+
+  constructor(scope: Construct, config: StageConfig) {
+    super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
+    for (const [key, value] of Object.entries(new Naming(config).tags)) Tags.of(this).add(key, value);
+
+    this.keys = new KeysStack(this, 'Keys', {
+      config,
+      concern: 'keys',
+      description: 'KMS customer-managed keys, one per purpose (retained on deletion)',
+    });
+    this.network = new NetworkStack(this, 'Network', {
+      config,
+      concern: 'network',
+      description: 'VPC with private and isolated subnets, and flow logs to an encrypted log group',
+      logsKey: this.keys.logsKey,
+    });
+  }
+}

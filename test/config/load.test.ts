@@ -1,0 +1,217 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, loadStageConfig, loadStageConfigs, resolveConfigFiles } from '../../lib/config';
+import { devConfigData, writeConfigVariant } from '../harness/config-files';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Loads a variant of dev.yaml and returns the ConfigError it must raise. */
+function configErrorFor(change: (data: Record<string, any>) => void): ConfigError {
+  const file = writeConfigVariant(change);
+  try {
+    loadStageConfig(file);
+  } catch (error) {
+    if (ConfigError.isConfigError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('the committed stage files', () => {
+  test.each(['dev', 'prod'])('%s.yaml is valid and names its stage', (stage) => {
+    const config = loadStageConfig(path.join(ROOT, 'config', `${stage}.yaml`));
+    expect(config.stage).toBe(stage);
+    expect(config.session.maxLifetimeSeconds).toBeLessThanOrEqual(3600);
+  });
+
+  test('every stage in config/ is found when no file is named', () => {
+    expect(resolveConfigFiles(undefined, path.join(ROOT, 'config')).map((file) => path.basename(file))).toEqual(['dev.yaml', 'prod.yaml']);
+  });
+
+  test('a named file is the only one rendered', () => {
+    expect(resolveConfigFiles('elsewhere/qa.yaml')).toEqual(['elsewhere/qa.yaml']);
+  });
+});
+
+describe('defaults follow the design document', () => {
+  const config = loadStageConfig(
+    writeConfigVariant((data) => {
+      delete data.session;
+      delete data.rateLimits;
+      delete data.rotation;
+      delete data.kubernetes.namespace;
+    }),
+  );
+
+  test('sessions last at most one hour', () => expect(config.session.maxLifetimeSeconds).toBe(3600));
+  test('tenants get 1000 requests a minute and 50000 an hour', () =>
+    expect(config.rateLimits.perTenant).toEqual({ perMinute: 1000, perHour: 50000 }));
+  test('POST /diagnosis gets 100 requests a minute per IP', () => expect(config.rateLimits.diagnosisPerIp.perMinute).toBe(100));
+  test('the mesh CA lives 90 days', () => expect(config.rotation.meshCaDays).toBe(90));
+  test('the namespace is hydraulic-prod', () => expect(config.kubernetes.namespace).toBe('hydraulic-prod'));
+});
+
+describe('a bad file is refused with the file, field path, value given and what is allowed', () => {
+  const cases: [string, (data: Record<string, any>) => void, string, RegExp][] = [
+    ['an unknown top-level key', (d) => (d.sesion = { maxLifetimeSeconds: 60 }), 'sesion', /not a known setting; did you mean "session"\?/],
+    ['an unknown nested key', (d) => (d.rateLimits.perTenant.perMinut = 5), 'rateLimits.perTenant.perMinut', /did you mean "perMinute"/],
+    [
+      'a session above one hour',
+      (d) => (d.session.maxLifetimeSeconds = 7200),
+      'session.maxLifetimeSeconds',
+      /got 7200; must be at most 3600/,
+    ],
+    ['an unquoted account id', (d) => (d.aws.account = 111111111111), 'aws.account', /quoted string of 12 digits/],
+    ['an account id of 11 digits', (d) => (d.aws.account = '11111111111'), 'aws.account', /exactly 12 digits/],
+    [
+      'a zone outside the region',
+      (d) => (d.aws.availabilityZones = ['eu-central-1a', 'eu-west-1b']),
+      'aws.availabilityZones[1]',
+      /region eu-central-1/,
+    ],
+    ['a namespace that is no DNS label', (d) => (d.kubernetes.namespace = 'Hydraulic_Prod'), 'kubernetes.namespace', /DNS-1123 label/],
+    [
+      'a CIDR with host bits set',
+      (d) => (d.network.cidr = '10.40.0.1/16'),
+      'network.cidr',
+      /network address of this block is 10\.40\.0\.0\/16/,
+    ],
+    ['NAT gateways without public subnets', (d) => (d.network.natGateways = 1), 'network.natGateways', /needs publicSubnets: true/],
+    ['an unknown network mode', (d) => (d.network.mode = 'peer'), 'network.mode', /got "peer".*'create' \| 'import'/],
+    [
+      'an imported VPC with too few subnets',
+      (d) =>
+        (d.network = {
+          mode: 'import',
+          vpcId: 'vpc-0123456789abcdef0',
+          cidr: '10.0.0.0/16',
+          privateSubnetIds: ['subnet-01234567', 'subnet-11234567'],
+          isolatedSubnetIds: ['subnet-21234567', 'subnet-31234567', 'subnet-41234567'],
+        }),
+      'network.isolatedSubnetIds',
+      /one subnet per availability zone/,
+    ],
+    [
+      'an hourly limit below the minute limit',
+      (d) => (d.rateLimits.perTenant = { perMinute: 1000, perHour: 500 }),
+      'rateLimits.perTenant.perHour',
+      /got 500; must be at least perMinute \(1000\)/,
+    ],
+    ['a negative rate limit', (d) => (d.rateLimits.diagnosisPerIp.perMinute = -1), 'rateLimits.diagnosisPerIp.perMinute', /got -1/],
+    ['an invalid allow-list CIDR', (d) => (d.ipAllowLists[0].cidrs = ['300.1.2.0/24']), 'ipAllowLists[0].cidrs[0]', /must be a CIDR block/],
+    [
+      'a user listed twice',
+      (d) => d.ipAllowLists.push({ user: 'ops-admin', cidrs: ['198.51.100.0/24'] }),
+      'ipAllowLists[1].user',
+      /a second time/,
+    ],
+    ['a mesh CA above 90 days', (d) => (d.rotation.meshCaDays = 91), 'rotation.meshCaDays', /at most 90 days/],
+    ['a KMS rotation below 90 days', (d) => (d.rotation.kmsKeyDays = 30), 'rotation.kmsKeyDays', /got 30/],
+    ['a cron field out of range', (d) => (d.rotation.schedule = '61 3 * * *'), 'rotation.schedule', /not a valid cron expression/],
+    ['a cron with seconds', (d) => (d.rotation.schedule = '0 0 3 * * *'), 'rotation.schedule', /must have 5 fields/],
+    [
+      'a retention CloudWatch does not offer',
+      (d) => (d.logging.retentionDays = 42),
+      'logging.retentionDays',
+      /got 42; must be one of .*365, 400/,
+    ],
+    ['a retention below a year', (d) => (d.logging.retentionDays = 90), 'logging.retentionDays', /keep audit logs for a year/],
+    ['no alert address', (d) => (d.alerts.emails = []), 'alerts.emails', /at least one address/],
+    ['a malformed alert address', (d) => (d.alerts.emails = ['security-at-example']), 'alerts.emails[0]', /e-mail address/],
+    [
+      'a duplicate service name',
+      (d) => d.serviceGraph.services.push({ name: 'diagnosis', port: 9000 }),
+      'serviceGraph.services[3].name',
+      /already the name of services\[1\]/,
+    ],
+    [
+      'two services sharing an identity',
+      (d) => (d.serviceGraph.services[2].serviceAccount = 'diagnosis'),
+      'serviceGraph.services[2].serviceAccount',
+      /cannot be told apart/,
+    ],
+    [
+      'a call to an unknown service',
+      (d) => (d.serviceGraph.calls[0].to = 'billing'),
+      'serviceGraph.calls[0].to',
+      /got "billing"; names no service \(known services: backend-api, diagnosis, gnn-service\)/,
+    ],
+    ['a call from an unknown service', (d) => (d.serviceGraph.calls[2].from = 'frontend'), 'serviceGraph.calls[2].from', /or "gateway"/],
+    [
+      'a path Istio cannot match',
+      (d) => (d.serviceGraph.calls[0].paths = ['/systems/*/parts']),
+      'serviceGraph.calls[0].paths[0]',
+      /prefix ending in/,
+    ],
+    ['a missing required section', (d) => delete d.kubernetes, 'kubernetes', /is required/],
+  ];
+
+  test('at least 12 distinct cases are covered', () => expect(cases.length).toBeGreaterThanOrEqual(12));
+
+  test.each(cases)('%s', (_name, change, fieldPath, allowed) => {
+    const error = configErrorFor(change);
+    const problem = error.problems.find((candidate) => candidate.path === fieldPath);
+    expect(error.problems.map((candidate) => candidate.path)).toContain(fieldPath);
+    expect(`${problem!.given === undefined ? '' : `got ${problem!.given}; `}${problem!.message}`).toMatch(allowed);
+    expect(error.message).toContain(path.basename(problem!.file));
+    expect(error.message).toContain(`  - ${fieldPath}`);
+  });
+});
+
+describe('problems point at their line', () => {
+  test('a value is reported at the line of its key', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-')), 'lines.yaml');
+    const text = fs
+      .readFileSync(path.join(ROOT, 'config', 'dev.yaml'), 'utf8')
+      .replace('maxLifetimeSeconds: 3600', 'maxLifetimeSeconds: 9000');
+    fs.writeFileSync(file, text);
+    const expectedLine = text.split('\n').findIndex((line) => line.includes('maxLifetimeSeconds')) + 1;
+    expect(() => loadStageConfig(file)).toThrow(`session.maxLifetimeSeconds (line ${expectedLine}): got 9000`);
+  });
+
+  test('a YAML syntax error names its line', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-')), 'broken.yaml');
+    fs.writeFileSync(file, 'stage: dev\naws:\n  account: "1\n');
+    expect(() => loadStageConfig(file)).toThrow(/broken\.yaml.*\n {2}- \(file\) \(line \d\): is not valid YAML/);
+  });
+
+  test('a key given twice is an error, not a silent override', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-')), 'twice.yaml');
+    fs.writeFileSync(file, 'stage: dev\nstage: prod\n');
+    expect(() => loadStageConfig(file)).toThrow(/not valid YAML: Map keys must be unique/);
+  });
+});
+
+describe('several files', () => {
+  test('every problem of every file is reported at once', () => {
+    const first = writeConfigVariant((d) => (d.session.maxLifetimeSeconds = 4000), 'first.yaml');
+    const second = writeConfigVariant((d) => (d.rotation.meshCaDays = 365), 'second.yaml');
+    expect(() => loadStageConfigs([first, second])).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/first\.yaml[\s\S]*session\.maxLifetimeSeconds[\s\S]*second\.yaml[\s\S]*rotation\.meshCaDays/),
+      }),
+    );
+  });
+
+  test('two files may not claim the same stage', () => {
+    const first = writeConfigVariant(() => undefined, 'a.yaml');
+    const second = writeConfigVariant(() => undefined, 'b.yaml');
+    expect(() => loadStageConfigs([first, second])).toThrow(/b\.yaml[\s\S]*stage.*already the stage of .*a\.yaml/);
+  });
+
+  test('a missing file and an empty folder are configuration errors', () => {
+    expect(() => loadStageConfig('/nonexistent/stage.yaml')).toThrow(/stage\.yaml[\s\S]*cannot be read: no such file/);
+    expect(() => resolveConfigFiles(undefined, fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-empty-')))).toThrow(ConfigError);
+  });
+
+  test('a file that is not a mapping is refused', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-')), 'list.yaml');
+    fs.writeFileSync(file, '- dev\n- prod\n');
+    expect(() => loadStageConfig(file)).toThrow(/must be a YAML mapping/);
+  });
+});
+
+test('the dev file data helper reads the committed file', () => {
+  expect(devConfigData().stage).toBe('dev');
+});

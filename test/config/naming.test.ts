@@ -1,0 +1,26 @@
+import { Naming } from '../../lib/config';
+
+describe('Naming', () => {
+  const naming = new Naming({ project: 'hydraulic', stage: 'dev' });
+
+  test('names every cross-renderer resource from project and stage', () => {
+    expect(naming.stackName('network')).toBe('hydraulic-dev-network');
+    expect(naming.secretName('jwt-signing-key')).toBe('hydraulic/dev/jwt-signing-key');
+    expect(naming.secretNamePrefix).toBe('hydraulic/dev/');
+    expect(naming.parameterName('redis/host')).toBe('/hydraulic/dev/redis/host');
+    expect(naming.roleName('external-secrets')).toBe('hydraulic-dev-external-secrets');
+    expect(naming.keyAlias('logs')).toBe('alias/hydraulic/dev/logs');
+    expect(naming.logGroupName('vpc-flow-logs')).toBe('/hydraulic/dev/vpc-flow-logs');
+    expect(naming.webAclName).toBe('hydraulic-dev-edge');
+    expect(naming.clusterObjectName('secrets-manager')).toBe('hydraulic-dev-secrets-manager');
+    expect(naming.tags).toEqual({ project: 'hydraulic', stage: 'dev' });
+  });
+
+  test('WAF can only log to a group named aws-waf-logs-*', () => {
+    expect(naming.webAclLogGroupName).toBe('aws-waf-logs-hydraulic-dev');
+  });
+
+  test('a name over its service limit is refused with the limit', () => {
+    expect(() => naming.roleName('x'.repeat(60))).toThrow(/IAM role name .* is 74 characters long; at most 64 are allowed/);
+  });
+});

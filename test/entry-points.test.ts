@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeConfigVariant } from './harness/config-files';
+
+const ROOT = path.join(__dirname, '..');
+
+/** Runs a TypeScript entry point the way package.json and cdk.json do. */
+function run(entryPoint: string, env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', entryPoint], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stderr: result.stderr, stdout: result.stdout };
+}
+
+/** Every file below a folder with its modification time, to prove nothing was written. */
+function snapshotOf(dir: string): Record<string, number> {
+  if (!fs.existsSync(dir)) return {};
+  const entries: Record<string, number> = {};
+  for (const name of fs.readdirSync(dir, { recursive: true }) as string[]) entries[name] = fs.statSync(path.join(dir, name)).mtimeMs;
+  return entries;
+}
+
+describe('a bad configuration file through the real entry points', () => {
+  const badFile = writeConfigVariant((data) => (data.session.maxLifetimeSeconds = 7200));
+
+  test.each([
+    ['the CDK app', 'bin/app.ts'],
+    ['the cdk8s app', 'k8s/main.ts'],
+    ['npm run synth', 'bin/synth.ts'],
+  ])('%s exits 1 with the file, field and allowed range, no stack trace, and writes nothing', (_name, entryPoint) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-out-'));
+    const before = [snapshotOf(path.join(ROOT, 'cdk.out')), snapshotOf(path.join(ROOT, 'k8s', 'dist'))];
+
+    const result = run(entryPoint, { CONFIG_FILE: badFile, CDK_OUTDIR: outdir, CDK8S_OUTDIR: outdir });
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Invalid configuration in ${badFile}`);
+    expect(result.stderr).toContain('session.maxLifetimeSeconds');
+    expect(result.stderr).toContain('got 7200; must be at most 3600 seconds');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+    expect([snapshotOf(path.join(ROOT, 'cdk.out')), snapshotOf(path.join(ROOT, 'k8s', 'dist'))]).toEqual(before);
+  });
+});
+
+test('the cdk8s app renders a named stage into <outdir>/<stage>/', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-k8s-'));
+  const result = run('k8s/main.ts', { CONFIG_FILE: path.join(ROOT, 'config', 'dev.yaml'), CDK8S_OUTDIR: outdir });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(fs.readdirSync(path.join(outdir, 'dev'))).toEqual(['namespace-baseline.yaml']);
+});

@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildCdkApp } from '../../lib/app';
+import { loadStageConfig, type StageConfig } from '../../lib/config';
+import type { HydraulicStage } from '../../lib/stage';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The feature flags from cdk.json, so tests synthesize exactly what the CLI would. */
+export function cdkJsonContext(): Record<string, unknown> {
+  return (JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+}
+
+/** A committed stage file's configuration: `dev` or `prod`. */
+export function stageConfig(stage: string): StageConfig {
+  return loadStageConfig(path.join(ROOT, 'config', `${stage}.yaml`));
+}
+
+/**
+ * Builds an app of one stage the way `bin/app.ts` does, with the rule packs not enforced
+ * so a test can run them itself and assert on what they find.
+ */
+export function buildStage(config: StageConfig): HydraulicStage {
+  const app = new App({ context: cdkJsonContext(), analyticsReporting: false });
+  const [stage] = buildCdkApp(app, [config], { enforceRulePacks: false });
+  return stage;
+}
+
+const built = new Map<string, HydraulicStage>();
+
+/** The committed stage file's stage, built once per test file and shared by its tests. */
+export function committedStage(stage: string): HydraulicStage {
+  let result = built.get(stage);
+  if (!result) {
+    result = buildStage(stageConfig(stage));
+    built.set(stage, result);
+  }
+  return result;
+}
+
+const templates = new WeakMap<object, Template>();
+
+/** The synthesized template of a stack, computed once. */
+export function templateOf(stack: Stack): Template {
+  let template = templates.get(stack);
+  if (!template) {
+    template = Template.fromStack(stack);
+    templates.set(stack, template);
+  }
+  return template;
+}
