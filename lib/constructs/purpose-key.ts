@@ -103,3 +103,53 @@ export function cloudWatchLogsUsage(scope: Construct, logGroupNamePatterns: stri
     },
   });
 }
+
+/** Options of {@link usageThroughServices}. */
+export interface ServiceUsageOptions {
+  /** A statement id naming what the services use the key for. */
+  readonly sid: string;
+  /** Service endpoint prefixes, e.g. `secretsmanager`, `rds`: the key is usable only through these. */
+  readonly services: readonly string[];
+  /**
+   * Whether the services may create grants on the key for the resources they manage (RDS and
+   * AWS Backup need grants to use the key in the background).
+   * @default false
+   */
+  readonly allowGrants?: boolean;
+}
+
+/**
+ * Key policy statements that let principals of this account use a key, but only through the
+ * named AWS services (`kms:ViaService`): a role's IAM policy can then grant use of a secret,
+ * a database or a backup, never direct decryption with the key.
+ */
+export function usageThroughServices(scope: Construct, options: ServiceUsageOptions): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const conditions = {
+    StringEquals: {
+      'kms:CallerAccount': stack.account,
+      'kms:ViaService': options.services.map((service) => `${service}.${stack.region}.amazonaws.com`),
+    },
+  };
+  const statements = [
+    new iam.PolicyStatement({
+      sid: options.sid,
+      principals: [new iam.AccountRootPrincipal()],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions,
+    }),
+  ];
+  if (options.allowGrants) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: `${options.sid}Grants`,
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:CreateGrant', 'kms:ListGrants'],
+        resources: ['*'],
+        conditions: { ...conditions, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
+  }
+  return statements;
+}

@@ -2,10 +2,15 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { committedStage, stageConfig, templateOf } from '../harness/cdk-app';
 import { ruleFindings } from '../harness/rule-packs';
 
+const PURPOSES = ['data-stores', 'secrets', 'logs', 'backups'];
+
 describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
   const stage = committedStage(stageName);
   const template = templateOf(stage.keys);
   const config = stageConfig(stageName);
+  const keys = Object.values(template.findResources('AWS::KMS::Key'));
+  const policyOf = (sid: string) =>
+    keys.map((key) => key.Properties.KeyPolicy.Statement as any[]).find((statements) => statements.some((s) => s.Sid === sid))!;
 
   test('matches its snapshot', () => {
     expect(template.toJSON()).toMatchSnapshot();
@@ -15,27 +20,37 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
     expect(ruleFindings(stage.keys)).toEqual([]);
   });
 
-  test('the logs key rotates on the configured period, has its alias and outlives its stack', () => {
-    template.hasResource('AWS::KMS::Key', {
-      Properties: { EnableKeyRotation: true, RotationPeriodInDays: config.rotation.kmsKeyDays, PendingWindowInDays: 30 },
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-    });
-    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/hydraulic/${stageName}/logs` });
+  test('holds one key per purpose, each with its alias', () => {
+    expect(keys).toHaveLength(PURPOSES.length);
+    for (const purpose of PURPOSES)
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/hydraulic/${stageName}/${purpose}` });
   });
 
-  test('administrators manage the key but cannot use it', () => {
-    const [key] = Object.values(template.findResources('AWS::KMS::Key'));
-    const statements: any[] = key.Properties.KeyPolicy.Statement;
-    const admin = statements.find((statement) => statement.Sid === 'KeyAdministration');
-    expect(admin.Action).not.toContain('kms:*');
-    expect(admin.Action).not.toEqual(
-      expect.arrayContaining([expect.stringMatching(/^kms:(Encrypt|Decrypt|GenerateDataKey|ReEncrypt|CreateGrant|Create\*)/)]),
-    );
-    expect(statements.map((statement) => statement.Action)).not.toContainEqual('kms:*');
+  test('every key rotates on the configured period and outlives its stack', () => {
+    for (const key of keys) {
+      expect(key.Properties).toMatchObject({
+        EnableKeyRotation: true,
+        RotationPeriodInDays: config.rotation.kmsKeyDays,
+        PendingWindowInDays: 30,
+      });
+      expect(key).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
   });
 
-  test('CloudWatch Logs may use the key only for the project’s log groups', () => {
+  test('administrators manage every key but can use none', () => {
+    for (const key of keys) {
+      const statements: any[] = key.Properties.KeyPolicy.Statement;
+      const admin = statements.find((statement) => statement.Sid === 'KeyAdministration');
+      expect(admin.Condition).toBeUndefined();
+      expect(admin.Action).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/^kms:(\*|Encrypt|Decrypt|GenerateDataKey|ReEncrypt|CreateGrant|Create\*)/)]),
+      );
+      // Every other statement is conditioned: nothing grants use of a key unconditionally.
+      for (const statement of statements.filter((s) => s !== admin)) expect(statement.Condition).toBeDefined();
+    }
+  });
+
+  test('CloudWatch Logs may use the logs key only for the project’s log groups', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -53,5 +68,21 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
         ]),
       },
     });
+  });
+
+  test.each([
+    ['SecretsThroughSecretsManager', ['secretsmanager'], false],
+    ['DataStoresThroughRdsAndElastiCache', ['rds', 'elasticache'], true],
+    ['RecoveryPointsThroughBackup', ['backup'], true],
+  ])('%s: usable by this account only through %j', (sid, services, grants) => {
+    const statements = policyOf(sid as string);
+    const use = statements.find((s) => s.Sid === sid);
+    expect(use.Condition.StringEquals).toEqual({
+      'kms:CallerAccount': config.aws.account,
+      'kms:ViaService': (services as string[]).map((service) => `${service}.${config.aws.region}.amazonaws.com`),
+    });
+    const grant = statements.find((s) => s.Sid === `${sid}Grants`);
+    if (grants) expect(grant.Condition.Bool).toEqual({ 'kms:GrantIsForAWSResource': 'true' });
+    else expect(grant).toBeUndefined();
   });
 });
