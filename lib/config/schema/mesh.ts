@@ -80,7 +80,11 @@ export const meshSection = z
      * `NONE` is not offered: `/systems//x` or `/systems/%2E%2E/x` would slip past path rules.
      * @default DECODE_AND_MERGE_SLASHES (the services are Python ASGI apps, which decode %2F)
      */
-    pathNormalization: z.enum(['BASE', 'MERGE_SLASHES', 'DECODE_AND_MERGE_SLASHES']).default('DECODE_AND_MERGE_SLASHES'),
+    pathNormalization: z
+      .enum(['BASE', 'MERGE_SLASHES', 'DECODE_AND_MERGE_SLASHES'], {
+        error: 'must be BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES (NONE would let "//" and "%2F" slip past path rules)',
+      })
+      .default('DECODE_AND_MERGE_SLASHES'),
     /**
      * Lifetime of a workload's mesh certificate, in hours; istiod refuses to sign longer ones.
      * @default 24 (Istio's default)
