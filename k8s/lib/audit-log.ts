@@ -8,8 +8,9 @@ export const AUDIT_LOG_PROVIDER = 'hydraulic-audit-json';
  * can know them. `event_hash` is not among them: Envoy cannot chain hashes; the log shipper or
  * the audit tool adds it.
  *
- * The request path is logged without its query string, and no credential header is ever
- * logged (the configuration refuses `authorization` and `cookie` as audit headers).
+ * No credential header is ever logged (the configuration refuses `authorization` and `cookie`
+ * as audit headers). The path is logged with its query string, so no service may accept a
+ * credential in a query string.
  */
 export function auditLogFormat(headers: StageConfig['mesh']['auditHeaders']): Record<string, string> {
   const header = (name: string) => `%REQ(${name.toUpperCase()})%`;
@@ -22,7 +23,9 @@ export function auditLogFormat(headers: StageConfig['mesh']['auditHeaders']): Re
     source_principal: '%DOWNSTREAM_PEER_URI_SAN%',
     destination_principal: '%DOWNSTREAM_LOCAL_URI_SAN%',
     action: '%REQ(:METHOD)%',
-    resource: '%REQ_WITHOUT_QUERY(X-ENVOY-ORIGINAL-PATH?:PATH)%',
+    // Not %REQ_WITHOUT_QUERY%: that operator is an Envoy extension which istiod declares only
+    // for text formats, so a JSON format using it would be rejected by every proxy.
+    resource: '%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%',
     authority: '%REQ(:AUTHORITY)%',
     ip_address: '%REQ(X-FORWARDED-FOR)%',
     peer_address: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',

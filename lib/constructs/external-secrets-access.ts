@@ -67,27 +67,38 @@ export class ExternalSecretsAccess extends Construct {
       stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
     );
 
-    const statements = [
-      new iam.PolicyStatement({
-        sid: 'ReadProjectSecrets',
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: secretArns,
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadProjectParameters',
-        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
-        resources: parameterArns,
-      }),
-      new iam.PolicyStatement({
-        sid: 'DecryptProjectSecretsThroughSecretsManager',
-        actions: ['kms:Decrypt'],
-        resources: [props.secretsKey.keyArn],
-        conditions: {
-          StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` },
-          StringLike: { 'kms:EncryptionContext:SecretARN': secretArns },
-        },
-      }),
-    ].filter((statement) => statement.resources.length > 0);
+    const statements: iam.PolicyStatement[] = [];
+    if (secretArns.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadProjectSecrets',
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: secretArns,
+        }),
+      );
+    }
+    if (parameterArns.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'ReadProjectParameters',
+          actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+          resources: parameterArns,
+        }),
+      );
+    }
+    if (secretArns.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'DecryptProjectSecretsThroughSecretsManager',
+          actions: ['kms:Decrypt'],
+          resources: [props.secretsKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` },
+            StringLike: { 'kms:EncryptionContext:SecretARN': secretArns },
+          },
+        }),
+      );
+    }
 
     this.role = new iam.Role(this, 'Resource', {
       roleName: props.roleName,

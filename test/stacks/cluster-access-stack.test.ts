@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { chartObjects } from '../harness/k8s-charts';
 import { ExternalSecretsAccess } from '../../lib/constructs/external-secrets-access';
@@ -117,6 +118,14 @@ describe('ExternalSecretsAccess', () => {
 
   test('refuses a role that would read nothing', () => {
     expect(build({ secretNames: [], parameterNames: [] })).toThrow(/would read nothing/);
+  });
+
+  test('a role that reads only parameters gets no Secrets Manager or KMS permission', () => {
+    const access = build({ secretNames: [] })();
+    const statements = Template.fromStack(Stack.of(access)).findResources('AWS::IAM::ManagedPolicy');
+    expect(Object.values(statements).flatMap((p: any) => p.Properties.PolicyDocument.Statement.map((s: any) => s.Sid))).toEqual([
+      'ReadProjectParameters',
+    ]);
   });
 
   test('refuses a relative parameter name', () => {
