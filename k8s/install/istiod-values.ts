@@ -15,19 +15,19 @@ export const ISTIOD_VALUES_FILE = 'helm-values/istiod.yaml';
  */
 export function istiodValues(config: StageConfig): object {
   const ttl = `${config.mesh.workloadCertTtlHours}h`;
+  // The istiod chart (1.25 and later) takes its settings at the top level, without the old `pilot.`
+  // prefix: a `pilot:` block would be ignored without a word.
   return {
-    pilot: {
-      // istio-init would need NET_ADMIN and NET_RAW, which Pod Security `restricted` forbids.
-      cni: { enabled: true },
-      env: {
-        // Reload `cacerts` when cert-manager renews the intermediate CA, without a restart.
-        // On by default since Istio 1.18; set so that an older istiod cannot silently keep a
-        // retired CA.
-        AUTO_RELOAD_PLUGIN_CERTS: 'true',
-        // What istiod signs when a proxy asks for no lifetime, and the most it will sign.
-        DEFAULT_WORKLOAD_CERT_TTL: ttl,
-        MAX_WORKLOAD_CERT_TTL: ttl,
-      },
+    // istio-init would need NET_ADMIN and NET_RAW, which Pod Security `restricted` forbids.
+    cni: { enabled: true },
+    env: {
+      // Reload `cacerts` when cert-manager renews the intermediate CA, without a restart.
+      // On by default since Istio 1.18; set so that an older istiod cannot silently keep a
+      // retired CA.
+      AUTO_RELOAD_PLUGIN_CERTS: 'true',
+      // What istiod signs when a proxy asks for no lifetime, and the most it will sign.
+      DEFAULT_WORKLOAD_CERT_TTL: ttl,
+      MAX_WORKLOAD_CERT_TTL: ttl,
     },
     meshConfig: {
       trustDomain: config.mesh.trustDomain,

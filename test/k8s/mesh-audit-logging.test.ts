@@ -69,14 +69,14 @@ describe.each(['dev', 'prod'])('the %s istiod install values', (stageName) => {
   test('match their snapshot', () => expect(yaml).toMatchSnapshot());
 
   test('reload the plugged-in CA when cert-manager renews it', () => {
-    expect(values.pilot.env.AUTO_RELOAD_PLUGIN_CERTS).toBe('true');
+    expect(values.env.AUTO_RELOAD_PLUGIN_CERTS).toBe('true');
   });
 
   test('cap workload certificates at the configured lifetime, on the proxy and in istiod', () => {
     const ttl = `${config.mesh.workloadCertTtlHours}h`;
     expect(values.meshConfig.defaultConfig.proxyMetadata.SECRET_TTL).toBe(ttl);
-    expect(values.pilot.env.DEFAULT_WORKLOAD_CERT_TTL).toBe(ttl);
-    expect(values.pilot.env.MAX_WORKLOAD_CERT_TTL).toBe(ttl);
+    expect(values.env.DEFAULT_WORKLOAD_CERT_TTL).toBe(ttl);
+    expect(values.env.MAX_WORKLOAD_CERT_TTL).toBe(ttl);
   });
 
   test('never set the design document’s CERT_SIGNER_ROTATION_PERIOD, which Istio does not have', () => {
@@ -88,7 +88,8 @@ describe.each(['dev', 'prod'])('the %s istiod install values', (stageName) => {
   });
 
   test('use the CNI plugin, so pods need no NET_ADMIN under Pod Security restricted', () => {
-    expect(values.pilot.cni).toEqual({ enabled: true });
+    expect(values.cni).toEqual({ enabled: true });
+    expect(values.pilot).toBeUndefined();
   });
 
   test('use the configured trust domain, the one the authorization policies name', () => {
