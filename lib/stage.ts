@@ -1,6 +1,7 @@
 import { Stage, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Naming, type StageConfig } from './config';
+import { ClusterAccessStack } from './stacks/cluster-access-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 
@@ -13,6 +14,8 @@ export class HydraulicStage extends Stage {
   public readonly keys: KeysStack;
   /** The stage's VPC and flow logs. */
   public readonly network: NetworkStack;
+  /** The cluster controllers' AWS roles (External Secrets Operator). */
+  public readonly clusterAccess: ClusterAccessStack;
 
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
@@ -28,6 +31,12 @@ export class HydraulicStage extends Stage {
       concern: 'network',
       description: 'VPC with private and isolated subnets, and flow logs to an encrypted log group',
       logsKey: this.keys.logsKey,
+    });
+    this.clusterAccess = new ClusterAccessStack(this, 'ClusterAccess', {
+      config,
+      concern: 'cluster-access',
+      description: 'IAM roles and EKS Pod Identity associations of the cluster controllers (External Secrets Operator)',
+      secretsKey: this.keys.secretsKey,
     });
   }
 }

@@ -52,5 +52,17 @@ test('the cdk8s app renders a named stage into <outdir>/<stage>/', () => {
   const result = run('k8s/main.ts', { CONFIG_FILE: path.join(ROOT, 'config', 'dev.yaml'), CDK8S_OUTDIR: outdir });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  expect(fs.readdirSync(path.join(outdir, 'dev'))).toEqual(['namespace-baseline.yaml']);
+  expect(fs.readdirSync(path.join(outdir, 'dev')).sort()).toEqual([
+    '0000-namespace-baseline.yaml',
+    '0001-mesh-ca.yaml',
+    '0002-mesh-workloads.yaml',
+    '0003-mesh-mtls.yaml',
+    '0004-mesh-authorization.yaml',
+    '0005-mesh-network-policies.yaml',
+    '0006-mesh-egress.yaml',
+    '0007-mesh-audit-logging.yaml',
+    '0008-external-secrets.yaml',
+    'helm-values',
+  ]);
+  expect(fs.readdirSync(path.join(outdir, 'dev', 'helm-values'))).toEqual(['istiod.yaml']);
 });

@@ -1,6 +1,38 @@
 import type { StageConfig } from './schema';
 
 /**
+ * The Secrets Manager secrets both renderers name, by purpose (the last part of the secret's
+ * name): the CDK side creates them, External Secrets copies them into the cluster.
+ */
+export const SECRET_PURPOSES = {
+  /** HS256 signing keys, JSON `{"current": ..., "previous": ...}`. */
+  jwtSigningKey: 'jwt-signing-key',
+  /** The Fernet key that encrypts stored API keys. */
+  apiKeyEncryptionKey: 'api-key-encryption-key',
+  /** The ElastiCache AUTH token. */
+  redisAuthToken: 'redis-auth-token',
+  /** The database's credentials, JSON with `username` and `password`. */
+  databaseCredentials: 'database-credentials',
+} as const;
+
+/**
+ * The SSM parameters (type String: endpoints, not secrets) the data-stores stack writes and
+ * External Secrets reads, by path below the stage's parameter prefix.
+ */
+export const PARAMETER_PATHS = {
+  /** The Redis primary endpoint's host name. */
+  redisHost: 'redis/host',
+  /** The Redis port. */
+  redisPort: 'redis/port',
+  /** `true` when Redis requires TLS (always, in this project). */
+  redisTls: 'redis/tls',
+  /** The database endpoint's host name. */
+  databaseHost: 'database/host',
+  /** The database port. */
+  databasePort: 'database/port',
+} as const;
+
+/**
  * Every physical name that more than one place needs: the CDK stacks that create a thing
  * and the cdk8s charts (or operators) that find it by name. Both renderers call this one
  * module, so a name is never copied by hand from a CloudFormation output into a manifest.

@@ -41,6 +41,8 @@ describe('defaults follow the design document', () => {
       delete data.rateLimits;
       delete data.rotation;
       delete data.kubernetes.namespace;
+      delete data.mesh;
+      delete data.externalSecrets;
     }),
   );
 
@@ -50,6 +52,16 @@ describe('defaults follow the design document', () => {
   test('POST /diagnosis gets 100 requests a minute per IP', () => expect(config.rateLimits.diagnosisPerIp.perMinute).toBe(100));
   test('the mesh CA lives 90 days', () => expect(config.rotation.meshCaDays).toBe(90));
   test('the namespace is hydraulic-prod', () => expect(config.kubernetes.namespace).toBe('hydraulic-prod'));
+  test('mTLS has no plain-text exception and the mesh validates no JWT of its own', () => {
+    expect(config.mesh.permissivePorts).toEqual([]);
+    expect(config.mesh.requestAuthentication).toBeUndefined();
+  });
+  test('workload certificates live 24 hours, paths are decoded and merged', () => {
+    expect(config.mesh.workloadCertTtlHours).toBe(24);
+    expect(config.mesh.pathNormalization).toBe('DECODE_AND_MERGE_SLASHES');
+  });
+  test('External Secrets runs as external-secrets/external-secrets and re-reads every 15 minutes', () =>
+    expect(config.externalSecrets).toEqual({ namespace: 'external-secrets', serviceAccount: 'external-secrets', refreshMinutes: 15 }));
 });
 
 describe('a bad file is refused with the file, field path, value given and what is allowed', () => {
@@ -145,6 +157,92 @@ describe('a bad file is refused with the file, field path, value given and what 
       /prefix ending in/,
     ],
     ['a missing required section', (d) => delete d.kubernetes, 'kubernetes', /is required/],
+    [
+      'a plain-text port on an unknown service',
+      (d) => (d.mesh.permissivePorts = [{ service: 'billing', port: 9090, reason: 'metrics scraped from outside the mesh' }]),
+      'mesh.permissivePorts[0].service',
+      /names no service \(known services: backend-api, diagnosis, gnn-service\)/,
+    ],
+    [
+      'a plain-text port without a real reason',
+      (d) => (d.mesh.permissivePorts = [{ service: 'diagnosis', port: 9090, reason: 'needed' }]),
+      'mesh.permissivePorts[0].reason',
+      /at least 20 characters why this port cannot use mTLS/,
+    ],
+    [
+      'the same plain-text port twice',
+      (d) =>
+        (d.mesh.permissivePorts = [
+          { service: 'diagnosis', port: 9090, reason: 'metrics scraped from outside the mesh' },
+          { service: 'diagnosis', port: 9090, reason: 'metrics scraped from outside the mesh' },
+        ]),
+      'mesh.permissivePorts[1].port',
+      /repeats permissivePorts\[0\]/,
+    ],
+    [
+      'path normalization turned off',
+      (d) => (d.mesh.pathNormalization = 'NONE'),
+      'mesh.pathNormalization',
+      /got "NONE"; must be BASE, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES/,
+    ],
+    ['a workload certificate above a day', (d) => (d.mesh.workloadCertTtlHours = 48), 'mesh.workloadCertTtlHours', /got 48/],
+    ['a root CA above ten years', (d) => (d.mesh.rootCaDays = 7300), 'mesh.rootCaDays', /got 7300/],
+    ['a trust domain that is no DNS name', (d) => (d.mesh.trustDomain = 'Cluster Local'), 'mesh.trustDomain', /DNS name/],
+    [
+      'a credential header in the audit log',
+      (d) => (d.mesh.auditHeaders.user = 'authorization'),
+      'mesh.auditHeaders.user',
+      /credential header/,
+    ],
+    ['an upper-case audit header', (d) => (d.mesh.auditHeaders.tenant = 'X-Tenant'), 'mesh.auditHeaders.tenant', /lower-case HTTP header/],
+    [
+      'a JWKS over plain HTTP',
+      (d) => (d.mesh.requestAuthentication = { issuer: 'https://i.example', jwksUri: 'http://i.example/jwks', audiences: ['api'] }),
+      'mesh.requestAuthentication.jwksUri',
+      /https:\/\/ URL/,
+    ],
+    [
+      'a JWT rule for any audience',
+      (d) => (d.mesh.requestAuthentication = { issuer: 'https://i.example', jwksUri: 'https://i.example/jwks', audiences: [] }),
+      'mesh.requestAuthentication.audiences',
+      /at least one audience/,
+    ],
+    [
+      'a wildcard issuer',
+      (d) => (d.mesh.requestAuthentication = { issuer: 'https://*.example', jwksUri: 'https://i.example/jwks', audiences: ['api'] }),
+      'mesh.requestAuthentication.issuer',
+      /no spaces, no "\*"/,
+    ],
+    [
+      'public paths on an unknown service',
+      (d) =>
+        (d.mesh.requestAuthentication = {
+          issuer: 'https://i.example',
+          jwksUri: 'https://i.example/jwks',
+          audiences: ['api'],
+          publicPaths: [{ service: 'billing', paths: ['/health'] }],
+        }),
+      'mesh.requestAuthentication.publicPaths[0].service',
+      /names no service/,
+    ],
+    [
+      'secrets refreshed slower than half a session',
+      (d) => (d.externalSecrets.refreshMinutes = 45),
+      'externalSecrets.refreshMinutes',
+      /at most half of session.maxLifetimeSeconds \(30 minutes\)/,
+    ],
+    [
+      'an operator namespace that is no DNS label',
+      (d) => (d.externalSecrets.namespace = 'External_Secrets'),
+      'externalSecrets.namespace',
+      /DNS-1123/,
+    ],
+    [
+      'an internal call onto a public route',
+      (d) => (d.serviceGraph.calls[3] = { from: 'backend-api', to: 'diagnosis', methods: ['POST'], paths: ['/diagnosis'] }),
+      'serviceGraph.calls[3].paths',
+      /overlaps the public route POST \/diagnosis of calls\[1\]; only the gateway may reach public routes/,
+    ],
   ];
 
   test('at least 12 distinct cases are covered', () => expect(cases.length).toBeGreaterThanOrEqual(12));

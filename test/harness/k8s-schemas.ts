@@ -10,6 +10,7 @@ import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as coreV1 from 'kubernetes-models/v1';
+import { EXTERNAL_SECRETS_API_VERSION, EXTERNAL_SECRETS_SCHEMAS } from '../../k8s/crds/external-secrets';
 
 /** A Kubernetes object as rendered: at least its type and metadata. */
 export interface RenderedObject {
@@ -90,3 +91,6 @@ export function validateObjects(objects: readonly RenderedObject[]): void {
   });
   if (failures.length > 0) throw new Error(`${failures.length} of ${objects.length} objects are invalid:\n${failures.join('\n')}`);
 }
+
+// External Secrets v1 has no CommonJS models: the project keeps its schemas (k8s/crds/schemas/).
+for (const [kind, schema] of Object.entries(EXTERNAL_SECRETS_SCHEMAS)) registerProjectSchema(EXTERNAL_SECRETS_API_VERSION, kind, schema);

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { alertsSection } from './alerts';
 import { awsSection } from './aws';
+import { checkRefreshWithinOverlap, externalSecretsSection } from './external-secrets';
 import { ipAllowListsSection } from './ip-allow-lists';
 import { kubernetesSection } from './kubernetes';
 import { loggingSection } from './logging';
+import { checkMeshReferences, meshSection } from './mesh';
 import { networkSection } from './network';
 import { dnsLabel } from './primitives';
+import { checkPublicRoutesOnlyForGateway } from './public-routes';
 import { rateLimitsSection } from './rate-limits';
 import { rotationSection } from './rotation';
 import { serviceGraphSection } from './service-graph';
@@ -34,8 +37,13 @@ export const stageConfigSchema = z
     logging: loggingSection,
     alerts: alertsSection,
     serviceGraph: serviceGraphSection,
+    mesh: meshSection,
+    externalSecrets: externalSecretsSection,
   })
   .superRefine((config, ctx) => {
+    checkMeshReferences(config, ctx);
+    checkPublicRoutesOnlyForGateway(config.serviceGraph, ctx);
+    checkRefreshWithinOverlap(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {

@@ -1,0 +1,35 @@
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { PARAMETER_PATHS, SECRET_PURPOSES } from '../config';
+import { ExternalSecretsAccess } from '../constructs/external-secrets-access';
+import { StageStack, type StageStackProps } from './stage-stack';
+
+/** Properties of a {@link ClusterAccessStack}. */
+export interface ClusterAccessStackProps extends StageStackProps {
+  /** The key the project's secrets are encrypted with. */
+  readonly secretsKey: kms.IKey;
+}
+
+/**
+ * What the cluster's controllers may do in AWS, through EKS Pod Identity: the External Secrets
+ * Operator reads exactly the secrets and parameters the cluster's charts sync (the same names
+ * the charts use, from the naming module).
+ */
+export class ClusterAccessStack extends StageStack {
+  /** The External Secrets Operator's role and Pod Identity association. */
+  public readonly externalSecrets: ExternalSecretsAccess;
+
+  constructor(scope: Construct, id: string, props: ClusterAccessStackProps) {
+    super(scope, id, props);
+    const operator = this.config.externalSecrets;
+    this.externalSecrets = new ExternalSecretsAccess(this, 'ExternalSecrets', {
+      roleName: this.naming.roleName('external-secrets'),
+      clusterName: this.config.kubernetes.clusterName,
+      namespace: operator.namespace,
+      serviceAccount: operator.serviceAccount,
+      secretNames: Object.values(SECRET_PURPOSES).map((purpose) => this.naming.secretName(purpose)),
+      parameterNames: Object.values(PARAMETER_PATHS).map((path) => this.naming.parameterName(path)),
+      secretsKey: props.secretsKey,
+    });
+  }
+}
