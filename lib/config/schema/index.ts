@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { alertsSection } from './alerts';
 import { awsSection } from './aws';
+import { gatewaySection } from './gateway';
+import { checkGateway } from './gateway-checks';
 import { ipAllowListsSection } from './ip-allow-lists';
 import { kubernetesSection } from './kubernetes';
 import { loggingSection } from './logging';
@@ -34,8 +36,10 @@ export const stageConfigSchema = z
     logging: loggingSection,
     alerts: alertsSection,
     serviceGraph: serviceGraphSection,
+    gateway: gatewaySection,
   })
   .superRefine((config, ctx) => {
+    checkGateway(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {
