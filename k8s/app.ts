@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
+import { stringify } from 'yaml';
 import type { StageConfig } from '../lib/config';
+import { GatewayConsumersChart } from './charts/gateway/consumers-chart';
+import { GatewayEdgeChart } from './charts/gateway/edge-chart';
+import { GatewayHygieneChart } from './charts/gateway/hygiene-chart';
+import { kongHelmValues } from './charts/gateway/kong-helm-values';
+import { GatewayRateLimitsChart } from './charts/gateway/rate-limits-chart';
+import { GatewayRoutesChart } from './charts/gateway/routes-chart';
 import { NamespaceBaselineChart } from './charts/namespace-baseline';
 import type { StageChart } from './charts/stage-chart';
 
@@ -13,8 +20,25 @@ export const DEFAULT_MANIFEST_DIR = path.join('k8s', 'dist');
  * (the synthesized files are numbered in this order).
  */
 export function buildStageCharts(app: App, config: StageConfig): StageChart[] {
-  return [new NamespaceBaselineChart(app, 'namespace-baseline', { config })];
+  const baseline = new NamespaceBaselineChart(app, 'namespace-baseline', { config });
+  return [baseline, ...buildGatewayCharts(app, config, baseline)];
 }
+
+/** The API gateway's charts, each applied after the namespace baseline; the edge last, once routes exist. */
+function buildGatewayCharts(app: App, config: StageConfig, baseline: StageChart): StageChart[] {
+  const consumers = new GatewayConsumersChart(app, 'gateway-consumers', { config });
+  const rateLimits = new GatewayRateLimitsChart(app, 'gateway-rate-limits', { config });
+  const hygiene = new GatewayHygieneChart(app, 'gateway-hygiene', { config });
+  const routes = new GatewayRoutesChart(app, 'gateway-routes', { config });
+  const edge = new GatewayEdgeChart(app, 'gateway-edge', { config });
+  for (const chart of [consumers, rateLimits, hygiene]) chart.addDependency(baseline);
+  routes.addDependency(consumers, rateLimits, hygiene);
+  edge.addDependency(routes);
+  return [consumers, rateLimits, hygiene, routes, edge];
+}
+
+/** Where a stage's Helm values go: a subfolder, which `kubectl apply -f <stage dir>` does not read. */
+export const HELM_VALUES_DIR = 'helm';
 
 /**
  * Renders one stage's manifests into `<outdir>/<stage>/`, replacing what was there.
@@ -27,8 +51,12 @@ export function synthStageManifests(config: StageConfig, outdir: string = DEFAUL
   buildStageCharts(app, config);
   fs.rmSync(stageDir, { recursive: true, force: true });
   app.synth();
+  const valuesDir = path.join(stageDir, HELM_VALUES_DIR);
+  fs.mkdirSync(valuesDir, { recursive: true });
+  fs.writeFileSync(path.join(valuesDir, 'kong-values.yaml'), stringify(kongHelmValues(config)));
   return fs
     .readdirSync(stageDir)
+    .filter((file) => file.endsWith('.yaml'))
     .sort()
     .map((file) => path.join(stageDir, file));
 }

@@ -52,5 +52,9 @@ test('the cdk8s app renders a named stage into <outdir>/<stage>/', () => {
   const result = run('k8s/main.ts', { CONFIG_FILE: path.join(ROOT, 'config', 'dev.yaml'), CDK8S_OUTDIR: outdir });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  expect(fs.readdirSync(path.join(outdir, 'dev'))).toEqual(['namespace-baseline.yaml']);
+  const files = fs.readdirSync(path.join(outdir, 'dev'));
+  // Charts that depend on each other are numbered in apply order; the baseline comes first.
+  expect(files[0]).toBe('0000-namespace-baseline.yaml');
+  expect(files.filter((file) => file.endsWith('.yaml')).length).toBeGreaterThan(1);
+  expect(fs.readdirSync(path.join(outdir, 'dev', 'helm'))).toEqual(['kong-values.yaml']);
 });
