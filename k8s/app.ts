@@ -53,7 +53,8 @@ export function synthStageManifests(config: StageConfig, outdir: string = DEFAUL
   app.synth();
   const valuesDir = path.join(stageDir, HELM_VALUES_DIR);
   fs.mkdirSync(valuesDir, { recursive: true });
-  fs.writeFileSync(path.join(valuesDir, 'kong-values.yaml'), stringify(kongHelmValues(config)));
+  // Helm reads YAML 1.1, where an unquoted off/on is a boolean: "off" must stay a string for Kong.
+  fs.writeFileSync(path.join(valuesDir, 'kong-values.yaml'), stringify(kongHelmValues(config), { version: '1.1' }));
   return fs
     .readdirSync(stageDir)
     .filter((file) => file.endsWith('.yaml'))

@@ -57,4 +57,9 @@ test('the cdk8s app renders a named stage into <outdir>/<stage>/', () => {
   expect(files[0]).toBe('0000-namespace-baseline.yaml');
   expect(files.filter((file) => file.endsWith('.yaml')).length).toBeGreaterThan(1);
   expect(fs.readdirSync(path.join(outdir, 'dev', 'helm'))).toEqual(['kong-values.yaml']);
+  // Helm parses YAML 1.1, where a bare off is the boolean false; Kong needs the string.
+  const values = fs.readFileSync(path.join(outdir, 'dev', 'helm', 'kong-values.yaml'), 'utf8');
+  expect(values).toContain('database: "off"');
+  expect(values).toContain('headers: "off"');
+  expect(values).toContain('real_ip_recursive: "on"');
 });
