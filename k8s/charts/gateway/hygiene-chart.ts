@@ -53,7 +53,8 @@ export class GatewayHygieneChart extends StageChart {
         ...global,
         name: names.globalPlugin('correlation-id'),
         plugin: 'correlation-id',
-        // One fresh random UUID per request: uuid#counter would make ids of one worker guessable.
+        // A fresh random UUID when the client sent none (uuid#counter would make one worker's ids
+        // guessable). Kong keeps a client's own id, so the access log also records Kong's request id.
         config: { header_name: CORRELATION_HEADER, generator: 'uuid', echo_downstream: true },
       }),
     );

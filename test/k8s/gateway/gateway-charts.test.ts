@@ -297,9 +297,10 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       });
     });
 
-    test('every request gets a fresh random correlation id, returned to the client and in the access log', () => {
+    test("a request without a correlation id gets a fresh random one, returned to the client and in the access log beside Kong's own id", () => {
       expect(plugin('correlation-id').config).toEqual({ header_name: 'X-Correlation-ID', generator: 'uuid', echo_downstream: true });
       expect((kongHelmValues(config).env as any).nginx_http_log_format).toContain('"correlation_id":"$http_x_correlation_id"');
+      expect((kongHelmValues(config).env as any).nginx_http_log_format).toContain('"kong_request_id":"$kong_request_id"');
     });
 
     test('server banners are removed from responses', () => {
