@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
+import { stringify } from 'yaml';
 import type { StageConfig } from '../lib/config';
 import { ExternalSecretsChart } from './charts/external-secrets';
 import { MeshAuditLoggingChart } from './charts/mesh-audit-logging';
@@ -11,6 +12,12 @@ import { MeshMtlsChart } from './charts/mesh-mtls';
 import { MeshNetworkPoliciesChart } from './charts/mesh-network-policies';
 import { MeshRequestAuthenticationChart } from './charts/mesh-request-authentication';
 import { MeshWorkloadsChart } from './charts/mesh-workloads';
+import { GatewayConsumersChart } from './charts/gateway/consumers-chart';
+import { GatewayEdgeChart } from './charts/gateway/edge-chart';
+import { GatewayHygieneChart } from './charts/gateway/hygiene-chart';
+import { kongHelmValues } from './charts/gateway/kong-helm-values';
+import { GatewayRateLimitsChart } from './charts/gateway/rate-limits-chart';
+import { GatewayRoutesChart } from './charts/gateway/routes-chart';
 import { NamespaceBaselineChart } from './charts/namespace-baseline';
 import type { StageChart, StageChartProps } from './charts/stage-chart';
 import { ISTIOD_VALUES_FILE, istiodValuesYaml } from './install/istiod-values';
@@ -38,13 +45,29 @@ export function buildStageCharts(app: App, config: StageConfig): StageChart[] {
     new ExternalSecretsChart(app, 'external-secrets', props),
   ];
   charts.forEach((chart) => chart.addDependency(baseline));
-  return [baseline, ...charts];
+  return [baseline, ...charts, ...buildGatewayCharts(app, config, baseline)];
 }
+
+/** The API gateway's charts, each applied after the namespace baseline; the edge last, once routes exist. */
+function buildGatewayCharts(app: App, config: StageConfig, baseline: StageChart): StageChart[] {
+  const consumers = new GatewayConsumersChart(app, 'gateway-consumers', { config });
+  const rateLimits = new GatewayRateLimitsChart(app, 'gateway-rate-limits', { config });
+  const hygiene = new GatewayHygieneChart(app, 'gateway-hygiene', { config });
+  const routes = new GatewayRoutesChart(app, 'gateway-routes', { config });
+  const edge = new GatewayEdgeChart(app, 'gateway-edge', { config });
+  for (const chart of [consumers, rateLimits, hygiene]) chart.addDependency(baseline);
+  routes.addDependency(consumers, rateLimits, hygiene);
+  edge.addDependency(routes);
+  return [consumers, rateLimits, hygiene, routes, edge];
+}
+
+/** Where a stage's Helm values go: a sub-folder, which `kubectl apply -f <stage dir>` does not read. */
+export const HELM_VALUES_DIR = 'helm';
 
 /**
  * Renders one stage's manifests into `<outdir>/<stage>/`, replacing what was there, and the
- * Helm values of its Istio install into `<outdir>/<stage>/helm-values/` (a sub-folder, so
- * `kubectl apply -f <outdir>/<stage>/` never takes it for manifests).
+ * Helm values of its Istio and Kong installs into `<outdir>/<stage>/helm/` (a sub-folder, so
+ * `kubectl apply -f <outdir>/<stage>/` never takes them for manifests).
  *
  * @returns the manifest files written
  */
@@ -54,12 +77,14 @@ export function synthStageManifests(config: StageConfig, outdir: string = DEFAUL
   buildStageCharts(app, config);
   fs.rmSync(stageDir, { recursive: true, force: true });
   app.synth();
-  const valuesFile = path.join(stageDir, ISTIOD_VALUES_FILE);
-  fs.mkdirSync(path.dirname(valuesFile), { recursive: true });
-  fs.writeFileSync(valuesFile, istiodValuesYaml(config));
+  const valuesDir = path.join(stageDir, HELM_VALUES_DIR);
+  fs.mkdirSync(valuesDir, { recursive: true });
+  fs.writeFileSync(path.join(stageDir, ISTIOD_VALUES_FILE), istiodValuesYaml(config));
+  // Helm reads YAML 1.1, where an unquoted off/on is a boolean: "off" must stay a string for Kong.
+  fs.writeFileSync(path.join(valuesDir, 'kong-values.yaml'), stringify(kongHelmValues(config), { version: '1.1' }));
   return fs
-    .readdirSync(stageDir, { withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(stageDir, entry.name))
-    .sort();
+    .readdirSync(stageDir)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
+    .map((file) => path.join(stageDir, file));
 }

@@ -6,7 +6,7 @@ import { AUDIT_LOG_PROVIDER, auditLogFormat } from '../lib/audit-log';
 export const ISTIO_VERSION = '1.30';
 
 /** Where the values file is written, relative to the stage's manifest folder. */
-export const ISTIOD_VALUES_FILE = 'helm-values/istiod.yaml';
+export const ISTIOD_VALUES_FILE = 'helm/istiod-values.yaml';
 
 /**
  * The `istio/istiod` Helm values the mesh needs: the plugged-in CA reloaded on renewal,

@@ -105,6 +105,14 @@ export class Naming {
     return this.checked(`aws-waf-logs-${this.prefix}`, 512, 'log group name');
   }
 
+  /**
+   * An S3 bucket name, e.g. `hydraulic-dev-alb-access-logs-111111111111-eu-central-1`. Bucket names
+   * are global across all AWS accounts, so the account and region make the name unclaimable by others.
+   */
+  public bucketName(purpose: string, account: string, region: string): string {
+    return this.checked(`${this.prefix}-${purpose}-${account}-${region}`, 63, 'S3 bucket name');
+  }
+
   /** The name of a cluster-scoped Kubernetes object, which must not collide across stages. */
   public clusterObjectName(purpose: string): string {
     return this.checked(`${this.prefix}-${purpose}`, 63, 'Kubernetes object name');

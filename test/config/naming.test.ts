@@ -20,6 +20,13 @@ describe('Naming', () => {
     expect(naming.webAclLogGroupName).toBe('aws-waf-logs-hydraulic-dev');
   });
 
+  test('a bucket name carries account and region, since bucket names are global', () => {
+    expect(naming.bucketName('alb-access-logs', '111111111111', 'eu-central-1')).toBe(
+      'hydraulic-dev-alb-access-logs-111111111111-eu-central-1',
+    );
+    expect(() => naming.bucketName('x'.repeat(30), '111111111111', 'eu-central-1')).toThrow(/S3 bucket name .* at most 63 are allowed/);
+  });
+
   test('a name over its service limit is refused with the limit', () => {
     expect(() => naming.roleName('x'.repeat(60))).toThrow(/IAM role name .* is 74 characters long; at most 64 are allowed/);
   });

@@ -11,6 +11,8 @@ import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as rbacV1 from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as coreV1 from 'kubernetes-models/v1';
 import { EXTERNAL_SECRETS_API_VERSION, EXTERNAL_SECRETS_SCHEMAS } from '../../k8s/crds/external-secrets';
+import { kongClusterPluginSchema, kongConsumerGroupSchema, kongConsumerSchema, kongPluginSchema } from '../../k8s/crds/kong/schemas';
+import ingressClassParamsSchema from '../../k8s/crds/schemas/ingress-class-params.v1beta1.json';
 
 /** A Kubernetes object as rendered: at least its type and metadata. */
 export interface RenderedObject {
@@ -94,3 +96,8 @@ export function validateObjects(objects: readonly RenderedObject[]): void {
 
 // External Secrets v1 has no CommonJS models: the project keeps its schemas (k8s/crds/schemas/).
 for (const [kind, schema] of Object.entries(EXTERNAL_SECRETS_SCHEMAS)) registerProjectSchema(EXTERNAL_SECRETS_API_VERSION, kind, schema);
+registerProjectSchema('configuration.konghq.com/v1', 'KongPlugin', kongPluginSchema);
+registerProjectSchema('configuration.konghq.com/v1', 'KongClusterPlugin', kongClusterPluginSchema);
+registerProjectSchema('configuration.konghq.com/v1', 'KongConsumer', kongConsumerSchema);
+registerProjectSchema('configuration.konghq.com/v1beta1', 'KongConsumerGroup', kongConsumerGroupSchema);
+registerProjectSchema('elbv2.k8s.aws/v1beta1', 'IngressClassParams', ingressClassParamsSchema);

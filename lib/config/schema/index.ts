@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { alertsSection } from './alerts';
 import { awsSection } from './aws';
 import { checkRefreshWithinOverlap, externalSecretsSection } from './external-secrets';
+import { gatewaySection } from './gateway';
+import { checkGateway } from './gateway-checks';
 import { ipAllowListsSection } from './ip-allow-lists';
 import { kubernetesSection } from './kubernetes';
 import { loggingSection } from './logging';
@@ -39,11 +41,13 @@ export const stageConfigSchema = z
     serviceGraph: serviceGraphSection,
     mesh: meshSection,
     externalSecrets: externalSecretsSection,
+    gateway: gatewaySection,
   })
   .superRefine((config, ctx) => {
     checkMeshReferences(config, ctx);
     checkPublicRoutesOnlyForGateway(config.serviceGraph, ctx);
     checkRefreshWithinOverlap(config, ctx);
+    checkGateway(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {
