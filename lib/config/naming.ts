@@ -1,6 +1,19 @@
 import type { StageConfig } from './schema';
 
 /**
+ * The purposes of the stage's Secrets Manager secrets: `naming.secretName(SECRET_PURPOSES.jwtSigningKey)`
+ * is `hydraulic/dev/jwt-signing-key`. The CDK side creates them, the cluster side reads them.
+ */
+export const SECRET_PURPOSES = {
+  /** The HS256 signing keyring (current and previous key). */
+  jwtSigningKey: 'jwt-signing-key',
+  /** The Fernet keyring that encrypts stored API keys. */
+  apiKeyEncryptionKey: 'api-key-encryption-key',
+  /** The ElastiCache AUTH token. */
+  redisAuthToken: 'redis-auth-token',
+} as const;
+
+/**
  * Every physical name that more than one place needs: the CDK stacks that create a thing
  * and the cdk8s charts (or operators) that find it by name. Both renderers call this one
  * module, so a name is never copied by hand from a CloudFormation output into a manifest.
@@ -71,6 +84,20 @@ export class Naming {
    */
   public get webAclLogGroupName(): string {
     return this.checked(`aws-waf-logs-${this.prefix}`, 512, 'log group name');
+  }
+
+  /**
+   * The ElastiCache replication group id, e.g. `hydraulic-dev-cache`: the data-stores stack
+   * creates the group under it, the AUTH token rotation finds it by it (no cross-stack reference).
+   */
+  public get cacheReplicationGroupId(): string {
+    const id = this.checked(`${this.prefix}-cache`, 40, 'ElastiCache replication group id');
+    if (!/^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/.test(id)) {
+      throw new Error(
+        `The ElastiCache replication group id "${id}" must start with a letter and hold only lower-case letters, digits and single hyphens. Change project or stage.`,
+      );
+    }
+    return id;
   }
 
   /** The name of a cluster-scoped Kubernetes object, which must not collide across stages. */
