@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { Naming, type StageConfig } from './config';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { SecretsStack } from './stacks/secrets-stack';
 
 /**
  * One deployment stage (dev, prod, ...): every stack of the project for one configuration
@@ -13,6 +14,8 @@ export class HydraulicStage extends Stage {
   public readonly keys: KeysStack;
   /** The stage's VPC and flow logs. */
   public readonly network: NetworkStack;
+  /** The stage's application secrets and their rotation functions. */
+  public readonly secrets: SecretsStack;
 
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
@@ -28,6 +31,15 @@ export class HydraulicStage extends Stage {
       concern: 'network',
       description: 'VPC with private and isolated subnets, and flow logs to an encrypted log group',
       logsKey: this.keys.logsKey,
+    });
+    this.secrets = new SecretsStack(this, 'Secrets', {
+      config,
+      concern: 'secrets',
+      description: 'Secrets Manager secrets (JWT signing keys, Fernet key, Redis AUTH token) and their rotation functions',
+      secretsKey: this.keys.secretsKey,
+      logsKey: this.keys.logsKey,
+      network: this.network.network,
+      apiEndpoints: this.network.apiEndpoints,
     });
   }
 }
