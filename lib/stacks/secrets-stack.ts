@@ -2,7 +2,7 @@ import { ArnFormat, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -107,7 +107,11 @@ export class SecretsStack extends StageStack {
       logRetentionDays: config.logging.retentionDays,
       deadLetterQueue: this.deadLetterQueue,
     });
-    const common = { secretsKey: props.secretsKey, rotationDays: config.rotation.secretsDays, alarmActions: props.alarmActions };
+    // A reference by ARN: the Secret construct would otherwise add its own, looser grant (with
+    // kms:CreateGrant) to the key policy in the keys stack, which already lets this account use
+    // the key through Secrets Manager only.
+    const secretsKey = kms.Key.fromKeyArn(this, 'SecretsKeyReference', props.secretsKey.keyArn);
+    const common = { secretsKey, rotationDays: config.rotation.secretsDays, alarmActions: props.alarmActions };
     // The keyrings' first value is a placeholder without a key: the first rotation, run as soon
     // as the schedule exists, writes the first key. CloudFormation needs a generated field to
     // create a secret without a literal value; `bootstrap` is that filler.
