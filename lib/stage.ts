@@ -4,6 +4,7 @@ import { Naming, type StageConfig } from './config';
 import { ClusterAccessStack } from './stacks/cluster-access-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { SecretsStack } from './stacks/secrets-stack';
 
 /**
  * One deployment stage (dev, prod, ...): every stack of the project for one configuration
@@ -16,6 +17,8 @@ export class HydraulicStage extends Stage {
   public readonly network: NetworkStack;
   /** The cluster controllers' AWS roles (External Secrets Operator). */
   public readonly clusterAccess: ClusterAccessStack;
+  /** The stage's application secrets and their rotation functions. */
+  public readonly secrets: SecretsStack;
 
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
@@ -37,6 +40,15 @@ export class HydraulicStage extends Stage {
       concern: 'cluster-access',
       description: 'IAM roles and EKS Pod Identity associations of the cluster controllers (External Secrets Operator)',
       secretsKey: this.keys.secretsKey,
+    });
+    this.secrets = new SecretsStack(this, 'Secrets', {
+      config,
+      concern: 'secrets',
+      description: 'Secrets Manager secrets (JWT signing keys, Fernet key, Redis AUTH token) and their rotation functions',
+      secretsKey: this.keys.secretsKey,
+      logsKey: this.keys.logsKey,
+      network: this.network.network,
+      apiEndpoints: this.network.apiEndpoints,
     });
   }
 }

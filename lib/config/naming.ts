@@ -113,6 +113,20 @@ export class Naming {
     return this.checked(`${this.prefix}-${purpose}-${account}-${region}`, 63, 'S3 bucket name');
   }
 
+  /**
+   * The ElastiCache replication group id, e.g. `hydraulic-dev-cache`: the data-stores stack
+   * creates the group under it, the AUTH token rotation finds it by it (no cross-stack reference).
+   */
+  public get cacheReplicationGroupId(): string {
+    const id = this.checked(`${this.prefix}-cache`, 40, 'ElastiCache replication group id');
+    if (!/^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/.test(id)) {
+      throw new Error(
+        `The ElastiCache replication group id "${id}" must start with a letter and hold only lower-case letters, digits and single hyphens. Change project or stage.`,
+      );
+    }
+    return id;
+  }
+
   /** The name of a cluster-scoped Kubernetes object, which must not collide across stages. */
   public clusterObjectName(purpose: string): string {
     return this.checked(`${this.prefix}-${purpose}`, 63, 'Kubernetes object name');

@@ -1,5 +1,6 @@
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { AwsApiEndpoints } from '../constructs/aws-api-endpoints';
 import { StageNetwork } from '../constructs/stage-network';
 import { StageStack, type StageStackProps } from './stage-stack';
 
@@ -13,6 +14,8 @@ export interface NetworkStackProps extends StageStackProps {
 export class NetworkStack extends StageStack {
   /** The VPC and its subnet selections. */
   public readonly network: StageNetwork;
+  /** Interface endpoints for Secrets Manager and ElastiCache, unless the config turns them off. */
+  public readonly apiEndpoints?: AwsApiEndpoints;
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
@@ -23,5 +26,12 @@ export class NetworkStack extends StageStack {
       logsKey: props.logsKey,
       logRetentionDays: this.config.logging.retentionDays,
     });
+    if (this.config.vpcEndpoints.create) {
+      this.apiEndpoints = new AwsApiEndpoints(this, 'ApiEndpoints', {
+        vpc: this.network.vpc,
+        subnets: this.network.privateSubnets,
+        vpcCidr: this.config.network.cidr,
+      });
+    }
   }
 }

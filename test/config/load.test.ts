@@ -62,6 +62,16 @@ describe('defaults follow the design document', () => {
   });
   test('External Secrets runs as external-secrets/external-secrets and re-reads every 15 minutes', () =>
     expect(config.externalSecrets).toEqual({ namespace: 'external-secrets', serviceAccount: 'external-secrets', refreshMinutes: 15 }));
+  test('clients pick up a new secret within an hour, and AWS APIs are reached through endpoints', () => {
+    const bare = loadStageConfig(
+      writeConfigVariant((data) => {
+        delete data.secrets;
+        delete data.vpcEndpoints;
+      }),
+    );
+    expect(bare.secrets).toEqual({ clientRefreshMinutes: 60 });
+    expect(bare.vpcEndpoints).toEqual({ create: true });
+  });
 });
 
 describe('a bad file is refused with the file, field path, value given and what is allowed', () => {
@@ -372,6 +382,25 @@ describe('a bad file is refused with the file, field path, value given and what 
       'serviceGraph.calls[3].paths',
       /overlaps the public route POST \/diagnosis of calls\[1\]; only the gateway may reach public routes/,
     ],
+    ['a client refresh under 5 minutes', (d) => (d.secrets.clientRefreshMinutes = 1), 'secrets.clientRefreshMinutes', /got 1/],
+    ['a client refresh that is no whole number', (d) => (d.secrets.clientRefreshMinutes = 7.5), 'secrets.clientRefreshMinutes', /got 7.5/],
+    [
+      'a client refresh longer than the rotation period',
+      (d) => {
+        d.rotation.secretsDays = 1;
+        d.secrets.clientRefreshMinutes = 1440;
+      },
+      'secrets.clientRefreshMinutes',
+      /must be shorter than rotation\.secretsDays \(1 days\)/,
+    ],
+    ['an unknown secrets setting', (d) => (d.secrets.refreshMinutes = 5), 'secrets.refreshMinutes', /allowed here: clientRefreshMinutes/],
+    [
+      'no endpoints in a VPC without NAT',
+      (d) => (d.vpcEndpoints.create = false),
+      'vpcEndpoints.create',
+      /must be true when network\.natGateways is 0/,
+    ],
+    ['endpoints given as a string', (d) => (d.vpcEndpoints.create = 'yes'), 'vpcEndpoints.create', /got "yes"/],
   ];
 
   test('at least 12 distinct cases are covered', () => expect(cases.length).toBeGreaterThanOrEqual(12));

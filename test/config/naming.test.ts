@@ -1,4 +1,4 @@
-import { Naming } from '../../lib/config';
+import { Naming, SECRET_PURPOSES } from '../../lib/config';
 
 describe('Naming', () => {
   const naming = new Naming({ project: 'hydraulic', stage: 'dev' });
@@ -14,6 +14,23 @@ describe('Naming', () => {
     expect(naming.webAclName).toBe('hydraulic-dev-edge');
     expect(naming.clusterObjectName('secrets-manager')).toBe('hydraulic-dev-secrets-manager');
     expect(naming.tags).toEqual({ project: 'hydraulic', stage: 'dev' });
+  });
+
+  test('the cache and the secrets have fixed names both renderers share', () => {
+    expect(naming.cacheReplicationGroupId).toBe('hydraulic-dev-cache');
+    expect(Object.values(SECRET_PURPOSES).map((purpose) => naming.secretName(purpose))).toEqual([
+      'hydraulic/dev/jwt-signing-key',
+      'hydraulic/dev/api-key-encryption-key',
+      'hydraulic/dev/redis-auth-token',
+      'hydraulic/dev/database-credentials',
+    ]);
+  });
+
+  test('a replication group id ElastiCache would refuse is refused', () => {
+    expect(() => new Naming({ project: '9lives', stage: 'dev' }).cacheReplicationGroupId).toThrow(/must start with a letter/);
+    expect(() => new Naming({ project: 'hy--draulic', stage: 'dev' }).cacheReplicationGroupId).toThrow(/single hyphens/);
+    // The longest project (20) and stage (12) still fit ElastiCache's 40 characters.
+    expect(new Naming({ project: 'a'.repeat(20), stage: 'b'.repeat(12) }).cacheReplicationGroupId).toHaveLength(39);
   });
 
   test('WAF can only log to a group named aws-waf-logs-*', () => {

@@ -20,10 +20,15 @@ export function stageConfig(stage: string): StageConfig {
 
 /**
  * Builds an app of one stage the way `bin/app.ts` does, with the rule packs not enforced
- * so a test can run them itself and assert on what they find.
+ * so a test can run them itself and assert on what they find, and (unless `bundle` is set)
+ * without bundling Lambda code.
  */
-export function buildStage(config: StageConfig): HydraulicStage {
-  const app = new App({ context: cdkJsonContext(), analyticsReporting: false });
+export function buildStage(config: StageConfig, options: { readonly bundle?: boolean } = {}): HydraulicStage {
+  // Bundling the rotation handlers with esbuild takes about a second each; stack tests assert
+  // on templates (asset hashes are pinned anyway), so they skip it unless asked. The CLI, the
+  // synth script and app.test.ts bundle for real.
+  const bundling = options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] };
+  const app = new App({ context: { ...cdkJsonContext(), ...bundling }, analyticsReporting: false });
   const [stage] = buildCdkApp(app, [config], { enforceRulePacks: false });
   return stage;
 }

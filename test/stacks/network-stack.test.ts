@@ -56,6 +56,46 @@ describe.each(['dev', 'prod'])('the %s network stack', (stageName) => {
     template.hasResourceProperties('Custom::VpcRestrictDefaultSG', { DefaultSecurityGroupId: Match.anyValue() });
   });
 
+  describe('AWS API endpoints', () => {
+    const config = stageConfig(stageName);
+    const endpoints = () => Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((e) => e.Properties);
+
+    test('exist for Secrets Manager and ElastiCache, with private DNS, in the private subnets', () => {
+      const { network } = stage.network;
+      const privateSubnets = network.vpc.selectSubnets(network.privateSubnets).subnetIds.map((id) => stage.network.resolve(id));
+      expect(
+        endpoints()
+          .map((e) => e.ServiceName)
+          .sort(),
+      ).toEqual([`com.amazonaws.${config.aws.region}.elasticache`, `com.amazonaws.${config.aws.region}.secretsmanager`].sort());
+      for (const endpoint of endpoints()) {
+        expect(endpoint).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+        expect(endpoint.SubnetIds).toEqual(privateSubnets);
+      }
+    });
+
+    test('admit HTTPS from the VPC only', () => {
+      const group = Object.values(template.findResources('AWS::EC2::SecurityGroup')).find((g) =>
+        String(g.Properties.GroupDescription).startsWith('AWS API interface endpoints'),
+      )!;
+      expect(group.Properties.SecurityGroupIngress).toEqual([
+        { CidrIp: config.network.cidr, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS from inside the VPC' },
+      ]);
+    });
+
+    test('serve only this account’s principals', () => {
+      for (const endpoint of endpoints()) {
+        expect(endpoint.PolicyDocument.Statement).toEqual([
+          expect.objectContaining({
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Condition: { StringEquals: { 'aws:PrincipalAccount': config.aws.account } },
+          }),
+        ]);
+      }
+    });
+  });
+
   test('spreads subnets over the configured zones, without looking them up', () => {
     const zones = Object.values(template.findResources('AWS::EC2::Subnet')).map((subnet) => subnet.Properties.AvailabilityZone);
     expect(new Set(zones)).toEqual(new Set(stageConfig(stageName).aws.availabilityZones));
@@ -91,6 +131,7 @@ describe('an imported VPC', () => {
   const config = stageConfig('dev');
   const stage = buildStage({
     ...config,
+    vpcEndpoints: { create: false },
     network: {
       mode: 'import',
       vpcId: 'vpc-0123456789abcdef0',
@@ -115,5 +156,18 @@ describe('an imported VPC', () => {
 
   test('passes the rule packs', () => {
     expect(ruleFindings(stage.network)).toEqual([]);
+    expect(ruleFindings(stage.secrets)).toEqual([]);
+  });
+
+  test('with endpoints turned off (the VPC has its own), creates none, and rotation functions reach the APIs over HTTPS only', () => {
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    const groups = Object.values(templateOf(stage.secrets).findResources('AWS::EC2::SecurityGroup')).map((g) => g.Properties);
+    expect(groups).toHaveLength(3);
+    for (const group of groups) {
+      expect(group.SecurityGroupEgress).toEqual([
+        expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+      ]);
+      expect(group.SecurityGroupIngress).toBeUndefined();
+    }
   });
 });

@@ -13,8 +13,10 @@ import { dnsLabel } from './primitives';
 import { checkPublicRoutesOnlyForGateway } from './public-routes';
 import { rateLimitsSection } from './rate-limits';
 import { rotationSection } from './rotation';
+import { secretsSection } from './secrets';
 import { serviceGraphSection } from './service-graph';
 import { sessionSection } from './session';
+import { vpcEndpointsSection } from './vpc-endpoints';
 
 /**
  * One stage's configuration: the single source both renderers (CDK and cdk8s) build from.
@@ -42,12 +44,15 @@ export const stageConfigSchema = z
     mesh: meshSection,
     externalSecrets: externalSecretsSection,
     gateway: gatewaySection,
+    secrets: secretsSection,
+    vpcEndpoints: vpcEndpointsSection,
   })
   .superRefine((config, ctx) => {
     checkMeshReferences(config, ctx);
     checkPublicRoutesOnlyForGateway(config.serviceGraph, ctx);
     checkRefreshWithinOverlap(config, ctx);
     checkGateway(config, ctx);
+    checkSecretsAndEndpoints(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {
@@ -67,6 +72,34 @@ export const stageConfigSchema = z
       });
     }
   });
+
+/** Cross-section rules of the secrets and endpoint settings. */
+function checkSecretsAndEndpoints(
+  config: {
+    readonly secrets: { readonly clientRefreshMinutes: number };
+    readonly session: { readonly maxLifetimeSeconds: number };
+    readonly rotation: { readonly secretsDays: number };
+    readonly vpcEndpoints: { readonly create: boolean };
+    readonly network: { readonly mode: 'create'; readonly natGateways: number } | { readonly mode: 'import' };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const overlapSeconds = config.secrets.clientRefreshMinutes * 60 + config.session.maxLifetimeSeconds;
+  if (overlapSeconds >= config.rotation.secretsDays * 86400) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['secrets', 'clientRefreshMinutes'],
+      message: `plus session.maxLifetimeSeconds must be shorter than rotation.secretsDays (${config.rotation.secretsDays} days): a previous key must be retired before the next rotation`,
+    });
+  }
+  if (!config.vpcEndpoints.create && config.network.mode === 'create' && config.network.natGateways === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['vpcEndpoints', 'create'],
+      message: 'must be true when network.natGateways is 0: the private subnets have no other way to reach Secrets Manager and ElastiCache',
+    });
+  }
+}
 
 /** A stage's validated configuration, with every default filled in. */
 export type StageConfig = z.output<typeof stageConfigSchema>;
