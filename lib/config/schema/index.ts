@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { alertsSection } from './alerts';
+import { auditSection } from './audit';
 import { awsSection } from './aws';
+import { backupSection, checkDisasterRecoveryRegion } from './backup';
+import { edgeSection } from './edge';
 import { ipAllowListsSection } from './ip-allow-lists';
 import { kubernetesSection } from './kubernetes';
 import { loggingSection } from './logging';
@@ -34,8 +37,12 @@ export const stageConfigSchema = z
     logging: loggingSection,
     alerts: alertsSection,
     serviceGraph: serviceGraphSection,
+    edge: edgeSection,
+    audit: auditSection,
+    backup: backupSection,
   })
   .superRefine((config, ctx) => {
+    checkDisasterRecoveryRegion(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {
