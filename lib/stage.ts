@@ -1,6 +1,7 @@
 import { Stage, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Naming, type StageConfig } from './config';
+import { EdgeStack } from './stacks/edge-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 
@@ -13,6 +14,8 @@ export class HydraulicStage extends Stage {
   public readonly keys: KeysStack;
   /** The stage's VPC and flow logs. */
   public readonly network: NetworkStack;
+  /** The WAF web ACL in front of the ALB. */
+  public readonly edge: EdgeStack;
 
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
@@ -27,6 +30,12 @@ export class HydraulicStage extends Stage {
       config,
       concern: 'network',
       description: 'VPC with private and isolated subnets, and flow logs to an encrypted log group',
+      logsKey: this.keys.logsKey,
+    });
+    this.edge = new EdgeStack(this, 'Edge', {
+      config,
+      concern: 'edge',
+      description: 'WAF web ACL for the ALB in front of Kong, and its encrypted request log',
       logsKey: this.keys.logsKey,
     });
   }
