@@ -1,6 +1,7 @@
 import { Stage, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Naming, type StageConfig } from './config';
+import { AuditStack } from './stacks/audit-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
@@ -16,6 +17,8 @@ export class HydraulicStage extends Stage {
   public readonly network: NetworkStack;
   /** The WAF web ACL in front of the ALB. */
   public readonly edge: EdgeStack;
+  /** The audit trail, security alerts and detection. */
+  public readonly audit: AuditStack;
 
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
@@ -37,6 +40,13 @@ export class HydraulicStage extends Stage {
       concern: 'edge',
       description: 'WAF web ACL for the ALB in front of Kong, and its encrypted request log',
       logsKey: this.keys.logsKey,
+    });
+    this.audit = new AuditStack(this, 'Audit', {
+      config,
+      concern: 'audit',
+      description: 'CloudTrail with its Object-Locked archive, security alarms and alert topic, detection, image repositories',
+      logsKey: this.keys.logsKey,
+      dataStoresKey: this.keys.dataStoresKey,
     });
   }
 }
