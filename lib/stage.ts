@@ -2,6 +2,8 @@ import { Stage, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Naming, type StageConfig } from './config';
 import { AuditStack } from './stacks/audit-stack';
+import { BackupStack } from './stacks/backup-stack';
+import { DisasterRecoveryStack } from './stacks/disaster-recovery-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
@@ -19,6 +21,10 @@ export class HydraulicStage extends Stage {
   public readonly edge: EdgeStack;
   /** The audit trail, security alerts and detection. */
   public readonly audit: AuditStack;
+  /** The backup vault, plan and restore test. */
+  public readonly backup: BackupStack;
+  /** The disaster-recovery vault, when the config names a disaster-recovery region. */
+  public readonly disasterRecovery?: DisasterRecoveryStack;
 
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
@@ -48,5 +54,22 @@ export class HydraulicStage extends Stage {
       logsKey: this.keys.logsKey,
       dataStoresKey: this.keys.dataStoresKey,
     });
+    if (config.backup.disasterRecoveryRegion) {
+      this.disasterRecovery = new DisasterRecoveryStack(this, 'DisasterRecovery', {
+        config,
+        concern: 'disaster-recovery',
+        description: `Disaster-recovery backup vault and key in ${config.backup.disasterRecoveryRegion}`,
+        region: config.backup.disasterRecoveryRegion,
+      });
+    }
+    this.backup = new BackupStack(this, 'Backup', {
+      config,
+      concern: 'backup',
+      description: 'Locked backup vault, tag-based backup plan, quarterly restore test',
+      backupsKey: this.keys.backupsKey,
+      alertTopic: this.audit.alertTopic,
+    });
+    // The plan names the disaster-recovery vault by ARN: it must exist before the first copy.
+    if (this.disasterRecovery) this.backup.addStackDependency(this.disasterRecovery);
   }
 }
