@@ -8,7 +8,7 @@ import { acknowledge, inCompliancePacks } from '../compliance/acknowledge';
 export interface AuditArchiveBucketProps {
   /** The bucket's name, from the naming module (the logs key's policy names it). */
   readonly bucketName: string;
-  /** Encrypts every object (S3 Bucket Keys on). */
+  /** Encrypts every object. */
   readonly encryptionKey: kms.IKey;
   /** Days each object is locked in compliance mode. */
   readonly objectLockDays: number;
@@ -41,7 +41,10 @@ export class AuditArchiveBucket extends Construct {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
+      // No S3 Bucket Key: with one, S3 would put the bucket's ARN in the encryption context
+      // instead of CloudTrail's, and the key policy could no longer tell trail log files (and
+      // each object) apart. CloudTrail and Config write a few objects an hour; the KMS calls are cheap.
+      bucketKeyEnabled: false,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -97,8 +97,8 @@ export function encryptedTopicUsage(scope: Construct, topicName: string): iam.Po
 
 /**
  * Lets principals of the account (with an IAM grant of their own) use a key through S3 for the
- * objects of one bucket with S3 Bucket Keys on (S3 then puts the bucket's ARN in the
- * encryption context).
+ * objects of one bucket: S3 puts the object's ARN in the encryption context (the bucket must
+ * not use S3 Bucket Keys, which would put the bucket's ARN there instead).
  */
 export function bucketUsage(scope: Construct, sid: string, bucketName: string): iam.PolicyStatement {
   const stack = Stack.of(scope);
@@ -108,11 +108,8 @@ export function bucketUsage(scope: Construct, sid: string, bucketName: string): 
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
     conditions: {
-      StringEquals: {
-        'kms:CallerAccount': stack.account,
-        'kms:ViaService': `s3.${stack.region}.amazonaws.com`,
-        'kms:EncryptionContext:aws:s3:arn': `arn:${stack.partition}:s3:::${bucketName}`,
-      },
+      StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': `arn:${stack.partition}:s3:::${bucketName}/*` },
     },
   });
 }

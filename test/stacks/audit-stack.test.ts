@@ -117,7 +117,7 @@ describe.each(['dev', 'prod'])('the %s audit stack', (stageName) => {
       });
     });
 
-    test('is versioned, private, KMS-encrypted with bucket keys, and retained', () => {
+    test('is versioned, private, KMS-encrypted object by object (no bucket key, so the key policy sees each object), and retained', () => {
       expect(bucket().Properties).toMatchObject({
         VersioningConfiguration: { Status: 'Enabled' },
         PublicAccessBlockConfiguration: {
@@ -128,7 +128,7 @@ describe.each(['dev', 'prod'])('the %s audit stack', (stageName) => {
         },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
         BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }],
+          ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: false, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }],
         },
       });
       expect(bucket()).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });

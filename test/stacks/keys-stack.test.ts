@@ -102,10 +102,11 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
     });
 
     test('the archive uses the key only through S3, for its own objects', () => {
-      expect(statement('AuditArchiveThroughS3').Condition.StringEquals).toEqual({
-        'kms:CallerAccount': config.aws.account,
-        'kms:ViaService': `s3.${config.aws.region}.amazonaws.com`,
-        'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::hydraulic-${stageName}-audit-${config.aws.account}-${config.aws.region}`,
+      expect(statement('AuditArchiveThroughS3').Condition).toEqual({
+        StringEquals: { 'kms:CallerAccount': config.aws.account, 'kms:ViaService': `s3.${config.aws.region}.amazonaws.com` },
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::hydraulic-${stageName}-audit-${config.aws.account}-${config.aws.region}/*`,
+        },
       });
     });
 
