@@ -2,6 +2,10 @@ import { Stage, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Naming, type StageConfig } from './config';
 import { ClusterAccessStack } from './stacks/cluster-access-stack';
+import { AuditStack } from './stacks/audit-stack';
+import { BackupStack } from './stacks/backup-stack';
+import { DisasterRecoveryStack } from './stacks/disaster-recovery-stack';
+import { EdgeStack } from './stacks/edge-stack';
 import { KeysStack } from './stacks/keys-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { SecretsStack } from './stacks/secrets-stack';
@@ -19,6 +23,14 @@ export class HydraulicStage extends Stage {
   public readonly clusterAccess: ClusterAccessStack;
   /** The stage's application secrets and their rotation functions. */
   public readonly secrets: SecretsStack;
+  /** The WAF web ACL in front of the ALB. */
+  public readonly edge: EdgeStack;
+  /** The audit trail, security alerts and detection. */
+  public readonly audit: AuditStack;
+  /** The backup vault, plan and restore test. */
+  public readonly backup: BackupStack;
+  /** The disaster-recovery vault, when the config names a disaster-recovery region. */
+  public readonly disasterRecovery?: DisasterRecoveryStack;
 
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
@@ -50,5 +62,35 @@ export class HydraulicStage extends Stage {
       network: this.network.network,
       apiEndpoints: this.network.apiEndpoints,
     });
+    this.edge = new EdgeStack(this, 'Edge', {
+      config,
+      concern: 'edge',
+      description: 'WAF web ACL for the ALB in front of Kong, and its encrypted request log',
+      logsKey: this.keys.logsKey,
+    });
+    this.audit = new AuditStack(this, 'Audit', {
+      config,
+      concern: 'audit',
+      description: 'CloudTrail with its Object-Locked archive, security alarms and alert topic, detection, image repositories',
+      logsKey: this.keys.logsKey,
+      dataStoresKey: this.keys.dataStoresKey,
+    });
+    if (config.backup.disasterRecoveryRegion) {
+      this.disasterRecovery = new DisasterRecoveryStack(this, 'DisasterRecovery', {
+        config,
+        concern: 'disaster-recovery',
+        description: `Disaster-recovery backup vault and key in ${config.backup.disasterRecoveryRegion}`,
+        region: config.backup.disasterRecoveryRegion,
+      });
+    }
+    this.backup = new BackupStack(this, 'Backup', {
+      config,
+      concern: 'backup',
+      description: 'Locked backup vault, tag-based backup plan, quarterly restore test',
+      backupsKey: this.keys.backupsKey,
+      alertTopic: this.audit.alertTopic,
+    });
+    // The plan names the disaster-recovery vault by ARN: it must exist before the first copy.
+    if (this.disasterRecovery) this.backup.addStackDependency(this.disasterRecovery);
   }
 }

@@ -106,8 +106,40 @@ export class Naming {
   }
 
   /**
-   * An S3 bucket name, e.g. `hydraulic-dev-alb-access-logs-111111111111-eu-central-1`. Bucket names
-   * are global across all AWS accounts, so the account and region make the name unclaimable by others.
+   * Every log group name pattern the logs key may encrypt: the project's prefix and the WAF
+   * logging group (WAF insists on its own `aws-waf-logs-` prefix).
+   */
+  public get logGroupNamePatterns(): string[] {
+    return [`${this.logGroupPrefix}*`, this.webAclLogGroupName];
+  }
+
+  /**
+   * The log group Kong's access log (JSON lines, one per request) is shipped to from the
+   * cluster; the failed-authentication and authorization-failure alarms read it.
+   */
+  public get gatewayAccessLogGroupName(): string {
+    return this.logGroupName('gateway-access');
+  }
+
+  /** The multi-region CloudTrail trail. */
+  public get trailName(): string {
+    return this.checked(`${this.prefix}-audit`, 128, 'CloudTrail trail name');
+  }
+
+  /** The SNS topic every security alert is published to. */
+  public get alertTopicName(): string {
+    return this.checked(`${this.prefix}-security-alerts`, 256, 'SNS topic name');
+  }
+
+  /** A CloudWatch alarm's name, e.g. `hydraulic-dev-root-account-use`. */
+  public alarmName(purpose: string): string {
+    return this.checked(`${this.prefix}-${purpose}`, 255, 'CloudWatch alarm name');
+  }
+
+  /**
+   * An S3 bucket name, globally unique through the account and region, e.g.
+   * `hydraulic-dev-audit-111111111111-eu-central-1`. The cluster side needs the access-log
+   * bucket's name for the ALB's attributes, so it is built here rather than generated.
    */
   public bucketName(purpose: string, account: string, region: string): string {
     return this.checked(`${this.prefix}-${purpose}-${account}-${region}`, 63, 'S3 bucket name');
@@ -125,6 +157,31 @@ export class Naming {
       );
     }
     return id;
+  }
+
+  /** The key prefix the ALB writes its access logs under in the access-log bucket. */
+  public get loadBalancerLogPrefix(): string {
+    return 'alb';
+  }
+
+  /** An ECR repository name, e.g. `hydraulic/dev/rotation-tool`. */
+  public imageRepositoryName(image: string): string {
+    return this.checked(`${this.config.project}/${this.config.stage}/${image}`, 256, 'ECR repository name');
+  }
+
+  /** The AWS Backup vault in the stage's region. */
+  public get backupVaultName(): string {
+    return this.checked(`${this.prefix}-backups`, 50, 'backup vault name');
+  }
+
+  /** The AWS Backup vault in the disaster-recovery region that every recovery point is copied to. */
+  public get disasterRecoveryVaultName(): string {
+    return this.checked(`${this.prefix}-backups-dr`, 50, 'backup vault name');
+  }
+
+  /** The AWS Backup restore testing plan (letters, digits and underscores only). */
+  public get restoreTestingPlanName(): string {
+    return this.checked(`${this.prefix}-restore-test`.replace(/-/g, '_'), 50, 'restore testing plan name');
   }
 
   /** The name of a cluster-scoped Kubernetes object, which must not collide across stages. */

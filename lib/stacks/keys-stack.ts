@@ -1,6 +1,7 @@
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { cloudWatchLogsUsage, PurposeKey, usageThroughServices } from '../constructs/purpose-key';
+import { bucketUsage, cloudTrailUsage, encryptedTopicUsage } from '../constructs/service-key-usage';
 import { StageStack, type StageStackProps } from './stage-stack';
 
 /**
@@ -9,11 +10,11 @@ import { StageStack, type StageStackProps } from './stage-stack';
  * administrators manage the key but not use it; use is granted per service.
  */
 export class KeysStack extends StageStack {
-  /** Encrypts the databases and caches, their snapshots and Performance Insights. */
+  /** Encrypts the databases and caches, their snapshots and Performance Insights, and the image repositories. */
   public readonly dataStoresKey: kms.Key;
   /** Encrypts every Secrets Manager secret. */
   public readonly secretsKey: kms.Key;
-  /** Encrypts every CloudWatch Logs group and the audit trail. */
+  /** Encrypts every CloudWatch Logs group, the audit trail and its archive, and the security alert topic. */
   public readonly logsKey: kms.Key;
   /** Encrypts the backup vault's recovery points. */
   public readonly backupsKey: kms.Key;
@@ -25,9 +26,14 @@ export class KeysStack extends StageStack {
 
     this.dataStoresKey = new PurposeKey(this, 'DataStoresKey', {
       alias: this.naming.keyAlias('data-stores'),
-      description: describe('RDS PostgreSQL and ElastiCache storage, snapshots and Performance Insights'),
+      description: describe('RDS PostgreSQL and ElastiCache storage, snapshots and Performance Insights; ECR image layers'),
       rotationDays,
-      usage: usageThroughServices(this, { sid: 'DataStoresThroughRdsAndElastiCache', services: ['rds', 'elasticache'], allowGrants: true }),
+      usage: [
+        ...usageThroughServices(this, { sid: 'DataStoresThroughRdsAndElastiCache', services: ['rds', 'elasticache'], allowGrants: true }),
+        ...(this.config.audit.detection.imageRepositories.length > 0
+          ? usageThroughServices(this, { sid: 'ImagesThroughEcr', services: ['ecr'], allowGrants: true })
+          : []),
+      ],
     }).key;
 
     this.secretsKey = new PurposeKey(this, 'SecretsKey', {
@@ -39,9 +45,14 @@ export class KeysStack extends StageStack {
 
     this.logsKey = new PurposeKey(this, 'LogsKey', {
       alias: this.naming.keyAlias('logs'),
-      description: describe('CloudWatch Logs groups (flow logs, audit and service logs)'),
+      description: describe('CloudWatch Logs groups (flow logs, WAF, audit and service logs), the CloudTrail archive, security alerts'),
       rotationDays,
-      usage: [cloudWatchLogsUsage(this, [`${this.naming.logGroupPrefix}*`])],
+      usage: [
+        cloudWatchLogsUsage(this, this.naming.logGroupNamePatterns),
+        ...cloudTrailUsage(this, this.naming.trailName),
+        bucketUsage(this, 'AuditArchiveThroughS3', this.naming.bucketName('audit', this.config.aws.account, this.config.aws.region)),
+        ...encryptedTopicUsage(this, this.naming.alertTopicName),
+      ],
     }).key;
 
     this.backupsKey = new PurposeKey(this, 'BackupsKey', {

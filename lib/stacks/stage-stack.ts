@@ -8,6 +8,12 @@ export interface StageStackProps extends StackProps {
   readonly config: StageConfig;
   /** The concern the stack holds; becomes the end of its stack name. */
   readonly concern: string;
+  /**
+   * The region the stack deploys to, for the few stacks that live outside the stage's region
+   * (the disaster-recovery vault).
+   * @default - the stage's region (`aws.region`)
+   */
+  readonly region?: string;
 }
 
 /**
@@ -25,7 +31,7 @@ export class StageStack extends Stack {
     super(scope, id, {
       ...props,
       stackName: naming.stackName(props.concern),
-      env: { account: props.config.aws.account, region: props.config.aws.region },
+      env: { account: props.config.aws.account, region: props.region ?? props.config.aws.region },
     });
     this.config = props.config;
     this.naming = naming;
@@ -33,6 +39,12 @@ export class StageStack extends Stack {
 
   /** The zones from the configuration, instead of a context lookup. */
   public override get availabilityZones(): string[] {
+    if (this.region !== this.config.aws.region) {
+      // Only the stage's own region has zones in the config; a lookup would break offline synthesis.
+      throw new Error(
+        `The stack ${this.stackName} in ${this.region} has no availability zones: the config names zones of ${this.config.aws.region} only`,
+      );
+    }
     return [...this.config.aws.availabilityZones];
   }
 }

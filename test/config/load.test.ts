@@ -43,6 +43,9 @@ describe('defaults follow the design document', () => {
       delete data.kubernetes.namespace;
       delete data.mesh;
       delete data.externalSecrets;
+      delete data.edge;
+      delete data.audit;
+      delete data.backup;
     }),
   );
 
@@ -72,6 +75,27 @@ describe('defaults follow the design document', () => {
     expect(bare.secrets).toEqual({ clientRefreshMinutes: 60 });
     expect(bare.vpcEndpoints).toEqual({ create: true });
   });
+  test('every managed rule group blocks, no path may send large bodies, no source list, no Shield Advanced', () =>
+    expect(config.edge).toEqual({
+      managedRuleGroups: { common: 'block', knownBadInputs: 'block', sqlInjection: 'block', ipReputation: 'block', anonymousIp: 'block' },
+      largeBodyPaths: [],
+      globalRateLimit: { requestsPerIp: 6000, windowSeconds: 300 },
+      sourceIps: { allowOnly: [], deny: [] },
+      shieldAdvanced: false,
+    }));
+  test('audit logs are locked a year, more than 5 failed authentications alarm, every detector is on', () => {
+    expect(config.audit).toMatchObject({ objectLockDays: 365, archiveAfterDays: 90 });
+    expect(config.audit.expireAfterDays).toBeUndefined();
+    expect(config.audit.alarmThresholds.failedAuthenticationsPerClientIp).toBe(5);
+    expect(config.audit.detection).toEqual({ guardDuty: true, securityHub: true, awsConfig: true, imageRepositories: [] });
+  });
+  test('backups run daily into a governance-locked vault, restore-tested each quarter, with no copy abroad', () =>
+    expect(config.backup).toEqual({
+      schedule: 'cron(0 3 * * ? *)',
+      retentionDays: 35,
+      vaultLock: { mode: 'governance', minRetentionDays: 7, maxRetentionDays: 365 },
+      restoreTesting: { schedule: 'cron(0 5 1 1,4,7,10 ? *)', validationWindowHours: 4 },
+    }));
 });
 
 describe('a bad file is refused with the file, field path, value given and what is allowed', () => {
@@ -401,6 +425,158 @@ describe('a bad file is refused with the file, field path, value given and what 
       /must be true when network\.natGateways is 0/,
     ],
     ['endpoints given as a string', (d) => (d.vpcEndpoints.create = 'yes'), 'vpcEndpoints.create', /got "yes"/],
+    [
+      'a /diagnosis limit below what WAF accepts',
+      (d) => (d.rateLimits.diagnosisPerIp.perMinute = 5),
+      'rateLimits.diagnosisPerIp.perMinute',
+      /got 5; must be at least 10/,
+    ],
+    [
+      'a rule group mode that does not exist',
+      (d) => (d.edge.managedRuleGroups.common = 'allow'),
+      'edge.managedRuleGroups.common',
+      /got "allow"; .*expected one of "block"\|"count"/,
+    ],
+    [
+      'an unknown rule group',
+      (d) => (d.edge.managedRuleGroups.sqlInjektion = 'block'),
+      'edge.managedRuleGroups.sqlInjektion',
+      /did you mean "sqlInjection"/,
+    ],
+    [
+      'a large-body path that lifts the limit everywhere',
+      (d) => (d.edge.largeBodyPaths = ['/*']),
+      'edge.largeBodyPaths[0]',
+      /not "\/" or "\/\*"/,
+    ],
+    [
+      'a large-body path given twice',
+      (d) => (d.edge.largeBodyPaths = ['/diagnosis', '/diagnosis']),
+      'edge.largeBodyPaths[1]',
+      /listed twice/,
+    ],
+    [
+      'large-body paths while the core rule set only counts',
+      (d) => ((d.edge.largeBodyPaths = ['/diagnosis']), (d.edge.managedRuleGroups.common = 'count')),
+      'edge.largeBodyPaths',
+      /no effect while managedRuleGroups.common is in count mode/,
+    ],
+    [
+      'a global rate limit below what WAF accepts',
+      (d) => (d.edge.globalRateLimit.requestsPerIp = 5),
+      'edge.globalRateLimit.requestsPerIp',
+      /at least 10/,
+    ],
+    [
+      'a rate window WAF does not offer',
+      (d) => (d.edge.globalRateLimit.windowSeconds = 30),
+      'edge.globalRateLimit.windowSeconds',
+      /60, 120, 300, 600/,
+    ],
+    [
+      'an allow-only block with host bits',
+      (d) => (d.edge.sourceIps.allowOnly = ['10.0.0.1/8']),
+      'edge.sourceIps.allowOnly[0]',
+      /network address of this block is 10\.0\.0\.0\/8/,
+    ],
+    ['a deny block of every address', (d) => (d.edge.sourceIps.deny = ['0.0.0.0/0']), 'edge.sourceIps.deny[0]', /must not be a \/0 block/],
+    ['a block both allowed and denied', (d) => (d.edge.sourceIps.deny = ['10.0.0.0/8']), 'edge.sourceIps.deny[0]', /also in allowOnly/],
+    ['a Shield switch that is not a boolean', (d) => (d.edge.shieldAdvanced = 'yes'), 'edge.shieldAdvanced', /expected boolean/],
+    [
+      'an Object Lock shorter than a year',
+      (d) => (d.audit.objectLockDays = 30),
+      'audit.objectLockDays',
+      /got 30; must be at least 365 days/,
+    ],
+    ['an archive after zero days', (d) => (d.audit.archiveAfterDays = 0), 'audit.archiveAfterDays', /got 0/],
+    [
+      'audit logs expiring while locked',
+      (d) => (d.audit.expireAfterDays = 100),
+      'audit.expireAfterDays',
+      /at least objectLockDays \(365\)/,
+    ],
+    [
+      'a failed-authentication threshold of zero',
+      (d) => (d.audit.alarmThresholds.failedAuthenticationsPerClientIp = 0),
+      'audit.alarmThresholds.failedAuthenticationsPerClientIp',
+      /got 0/,
+    ],
+    [
+      'a detection switch that is not a boolean',
+      (d) => (d.audit.detection.guardDuty = 'on'),
+      'audit.detection.guardDuty',
+      /expected boolean/,
+    ],
+    [
+      'an image repository name ECR refuses',
+      (d) => (d.audit.detection.imageRepositories = ['Rotation_Tool']),
+      'audit.detection.imageRepositories[0]',
+      /DNS-1123 label/,
+    ],
+    [
+      'an image repository listed twice',
+      (d) => (d.audit.detection.imageRepositories = ['rotation-tool', 'rotation-tool']),
+      'audit.detection.imageRepositories[1]',
+      /listed twice/,
+    ],
+    ['a backup schedule that is no AWS cron', (d) => (d.backup.schedule = '0 3 * * *'), 'backup.schedule', /AWS cron expression/],
+    ['a backup schedule with five fields', (d) => (d.backup.schedule = 'cron(0 3 * * ?)'), 'backup.schedule', /6 fields.*found 5/],
+    ['a backup schedule without "?"', (d) => (d.backup.schedule = 'cron(0 3 * * * *)'), 'backup.schedule', /"\?" in exactly one/],
+    ['a backup every minute', (d) => (d.backup.schedule = 'cron(* 3 * * ? *)'), 'backup.schedule', /one fixed minute/],
+    [
+      'a backup retention outside the vault lock',
+      (d) => (d.backup.retentionDays = 400),
+      'backup.retentionDays',
+      /within the vault lock's retention, 7 to 35 days/,
+    ],
+    [
+      'a vault lock maximum below its minimum',
+      (d) => ((d.backup.vaultLock.maxRetentionDays = 5), (d.backup.retentionDays = 6)),
+      'backup.vaultLock.maxRetentionDays',
+      /at least minRetentionDays \(7\)/,
+    ],
+    [
+      'a compliance lock without its grace period',
+      (d) => (d.backup.vaultLock.mode = 'compliance'),
+      'backup.vaultLock.changeableForDays',
+      /required in compliance mode/,
+    ],
+    [
+      'a grace period on a governance lock',
+      (d) => (d.backup.vaultLock.changeableForDays = 3),
+      'backup.vaultLock.changeableForDays',
+      /applies only to mode: compliance/,
+    ],
+    [
+      'a vault lock mode that does not exist',
+      (d) => (d.backup.vaultLock.mode = 'strict'),
+      'backup.vaultLock.mode',
+      /expected one of "governance"\|"compliance"/,
+    ],
+    [
+      'a disaster-recovery region equal to the stage region',
+      (d) => (d.backup.disasterRecoveryRegion = 'eu-central-1'),
+      'backup.disasterRecoveryRegion',
+      /stage's own region/,
+    ],
+    [
+      'a disaster-recovery region that is no region',
+      (d) => (d.backup.disasterRecoveryRegion = 'ireland'),
+      'backup.disasterRecoveryRegion',
+      /region code/,
+    ],
+    [
+      'a restore test kept for no time',
+      (d) => (d.backup.restoreTesting.validationWindowHours = 0),
+      'backup.restoreTesting.validationWindowHours',
+      /got 0/,
+    ],
+    [
+      'a restore test schedule that is no AWS cron',
+      (d) => (d.backup.restoreTesting.schedule = '@quarterly'),
+      'backup.restoreTesting.schedule',
+      /AWS cron expression/,
+    ],
   ];
 
   test('at least 12 distinct cases are covered', () => expect(cases.length).toBeGreaterThanOrEqual(12));

@@ -44,6 +44,27 @@ describe('Naming', () => {
     expect(() => naming.bucketName('x'.repeat(30), '111111111111', 'eu-central-1')).toThrow(/S3 bucket name .* at most 63 are allowed/);
   });
 
+  test('names the audit, alert and backup resources', () => {
+    expect(naming.trailName).toBe('hydraulic-dev-audit');
+    expect(naming.alertTopicName).toBe('hydraulic-dev-security-alerts');
+    expect(naming.alarmName('root-account-use')).toBe('hydraulic-dev-root-account-use');
+    expect(naming.bucketName('audit', '111111111111', 'eu-central-1')).toBe('hydraulic-dev-audit-111111111111-eu-central-1');
+    expect(naming.imageRepositoryName('rotation-tool')).toBe('hydraulic/dev/rotation-tool');
+    expect(naming.gatewayAccessLogGroupName).toBe('/hydraulic/dev/gateway-access');
+    expect(naming.backupVaultName).toBe('hydraulic-dev-backups');
+    expect(naming.disasterRecoveryVaultName).toBe('hydraulic-dev-backups-dr');
+    expect(naming.restoreTestingPlanName).toBe('hydraulic_dev_restore_test');
+  });
+
+  test('the logs key covers the project prefix and the WAF group, nothing wider', () => {
+    expect(naming.logGroupNamePatterns).toEqual(['/hydraulic/dev/*', 'aws-waf-logs-hydraulic-dev']);
+  });
+
+  test('a bucket name over 63 characters is refused', () => {
+    const long = new Naming({ project: 'hydraulic-diagnostics', stage: 'production01' });
+    expect(() => long.bucketName('access-logs', '111111111111', 'ap-southeast-2')).toThrow(/S3 bucket name .* at most 63/);
+  });
+
   test('a name over its service limit is refused with the limit', () => {
     expect(() => naming.roleName('x'.repeat(60))).toThrow(/IAM role name .* is 74 characters long; at most 64 are allowed/);
   });

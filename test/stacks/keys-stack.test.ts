@@ -50,7 +50,7 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
     }
   });
 
-  test('CloudWatch Logs may use the logs key only for the project’s log groups', () => {
+  test('CloudWatch Logs may use the logs key only for the project’s log groups and the WAF log group', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -61,6 +61,7 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
               ArnLike: {
                 'kms:EncryptionContext:aws:logs:arn': [
                   `arn:aws:logs:${config.aws.region}:${config.aws.account}:log-group:/hydraulic/${stageName}/*`,
+                  `arn:aws:logs:${config.aws.region}:${config.aws.account}:log-group:aws-waf-logs-hydraulic-${stageName}`,
                 ],
               },
             },
@@ -70,9 +71,66 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
     });
   });
 
+  describe('the logs key serves the audit services, each for its one resource', () => {
+    const logs = () => policyOf('CloudWatchLogsProjectLogGroups');
+    const statement = (sid: string) => logs().find((s) => s.Sid === sid);
+    const trailArn = `arn:aws:cloudtrail:${config.aws.region}:${config.aws.account}:trail/hydraulic-${stageName}-audit`;
+    const topicArn = `arn:aws:sns:${config.aws.region}:${config.aws.account}:hydraulic-${stageName}-security-alerts`;
+
+    test('CloudTrail encrypts the one trail’s log files and describes the key, nothing else', () => {
+      expect(statement('CloudTrailEncryptsTrailLogFiles')).toMatchObject({
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'kms:GenerateDataKey*',
+        Condition: {
+          StringEquals: { 'aws:SourceArn': trailArn },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${config.aws.account}:trail/hydraulic-${stageName}-audit`,
+          },
+        },
+      });
+      expect(statement('CloudTrailDescribesKey')).toMatchObject({
+        Action: 'kms:DescribeKey',
+        Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+      });
+    });
+
+    test('principals of the account decrypt trail log files only through S3', () => {
+      expect(statement('AuditReadersDecryptTrailLogFilesThroughS3')).toMatchObject({
+        Action: 'kms:Decrypt',
+        Condition: { StringEquals: { 'kms:CallerAccount': config.aws.account, 'kms:ViaService': `s3.${config.aws.region}.amazonaws.com` } },
+      });
+    });
+
+    test('the archive uses the key only through S3, for its own objects', () => {
+      expect(statement('AuditArchiveThroughS3').Condition).toEqual({
+        StringEquals: { 'kms:CallerAccount': config.aws.account, 'kms:ViaService': `s3.${config.aws.region}.amazonaws.com` },
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': `arn:aws:s3:::hydraulic-${stageName}-audit-${config.aws.account}-${config.aws.region}/*`,
+        },
+      });
+    });
+
+    test('CloudWatch alarms, EventBridge and SNS publishers use it only for the alert topic', () => {
+      expect(statement('CloudWatchAlarmsPublishToAlertTopic')).toMatchObject({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn, 'aws:SourceAccount': config.aws.account } },
+      });
+      expect(statement('EventBridgePublishesToAlertTopic')).toMatchObject({
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
+      });
+      expect(statement('AlertTopicThroughSns').Condition.StringEquals).toEqual({
+        'kms:EncryptionContext:aws:sns:topicArn': topicArn,
+        'kms:CallerAccount': config.aws.account,
+        'kms:ViaService': `sns.${config.aws.region}.amazonaws.com`,
+      });
+    });
+  });
+
   test.each([
     ['SecretsThroughSecretsManager', ['secretsmanager'], false],
     ['DataStoresThroughRdsAndElastiCache', ['rds', 'elasticache'], true],
+    ['ImagesThroughEcr', ['ecr'], true],
     ['RecoveryPointsThroughBackup', ['backup'], true],
   ])('%s: usable by this account only through %j', (sid, services, grants) => {
     const statements = policyOf(sid as string);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { alertsSection } from './alerts';
+import { auditSection } from './audit';
 import { awsSection } from './aws';
+import { backupSection, checkDisasterRecoveryRegion } from './backup';
+import { edgeSection } from './edge';
 import { checkRefreshWithinOverlap, externalSecretsSection } from './external-secrets';
 import { gatewaySection } from './gateway';
 import { checkGateway } from './gateway-checks';
@@ -46,6 +49,9 @@ export const stageConfigSchema = z
     gateway: gatewaySection,
     secrets: secretsSection,
     vpcEndpoints: vpcEndpointsSection,
+    edge: edgeSection,
+    audit: auditSection,
+    backup: backupSection,
   })
   .superRefine((config, ctx) => {
     checkMeshReferences(config, ctx);
@@ -53,6 +59,7 @@ export const stageConfigSchema = z
     checkRefreshWithinOverlap(config, ctx);
     checkGateway(config, ctx);
     checkSecretsAndEndpoints(config, ctx);
+    checkDisasterRecoveryRegion(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {

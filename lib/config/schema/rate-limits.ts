@@ -21,7 +21,12 @@ const perTenant = z
 const diagnosisPerIp = z
   .strictObject({
     /** @default 100 (design document, "Application-Level Rate Limiting": POST /diagnosis, 100/minute per IP) */
-    perMinute: z.number().int().positive().max(100000).default(100),
+    perMinute: z
+      .number()
+      .int()
+      .min(10, { error: 'must be at least 10 (the smallest limit a WAF rate-based rule accepts; WAF enforces it at the edge)' })
+      .max(100000)
+      .default(100),
   })
   .prefault({});
 
