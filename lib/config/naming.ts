@@ -5,11 +5,11 @@ import type { StageConfig } from './schema';
  * name): the CDK side creates them, External Secrets copies them into the cluster.
  */
 export const SECRET_PURPOSES = {
-  /** HS256 signing keys, JSON `{"current": ..., "previous": ...}`. */
+  /** The HS256 signing keyring, JSON `{"current":{"kid","key"},"previous":{"kid","key"}|null}` (`lib/rotation/keyring.ts`). */
   jwtSigningKey: 'jwt-signing-key',
-  /** The Fernet key that encrypts stored API keys. */
+  /** The Fernet keyring that encrypts stored API keys (same shape as the signing keyring). */
   apiKeyEncryptionKey: 'api-key-encryption-key',
-  /** The ElastiCache AUTH token. */
+  /** The ElastiCache AUTH token, JSON `{"authToken": "..."}`. */
   redisAuthToken: 'redis-auth-token',
   /** The database's credentials, JSON with `username` and `password`. */
   databaseCredentials: 'database-credentials',

@@ -14,6 +14,8 @@ import type { RotationFunction, RotationFunctionProps } from '../constructs/rota
 import { SecretResourcePolicy } from '../constructs/secret-resource-policy';
 import type { StageNetwork } from '../constructs/stage-network';
 import { ENV } from '../rotation/handlers/environment';
+import { KEYRING_BOOTSTRAP } from '../rotation/keyring';
+import { REDIS_AUTH_TOKEN_FIELD } from '../rotation/redis-auth-token-rotation';
 import { StageStack, type StageStackProps } from './stage-stack';
 
 /** How long the Redis rotation waits for ElastiCache to apply a token change within one step. */
@@ -116,8 +118,8 @@ export class SecretsStack extends StageStack {
     // as the schedule exists, writes the first key. CloudFormation needs a generated field to
     // create a secret without a literal value; `bootstrap` is that filler.
     const keyringPlaceholder: secretsmanager.SecretStringGenerator = {
-      secretStringTemplate: JSON.stringify({ current: null, previous: null }),
-      generateStringKey: 'bootstrap',
+      secretStringTemplate: JSON.stringify(KEYRING_BOOTSTRAP.template),
+      generateStringKey: KEYRING_BOOTSTRAP.generatedField,
       passwordLength: 32,
       excludePunctuation: true,
       includeSpace: false,
@@ -154,7 +156,7 @@ export class SecretsStack extends StageStack {
       // 64 letters and digits: no character ElastiCache forbids or a client URL would need to escape.
       initialValue: {
         secretStringTemplate: JSON.stringify({}),
-        generateStringKey: 'authToken',
+        generateStringKey: REDIS_AUTH_TOKEN_FIELD,
         passwordLength: 64,
         excludePunctuation: true,
         includeSpace: false,

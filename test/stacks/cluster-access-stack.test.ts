@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { chartObjects } from '../harness/k8s-charts';
+import { renderStageObjects } from '../harness/k8s-charts';
 import { ExternalSecretsAccess } from '../../lib/constructs/external-secrets-access';
 import { committedStage, stageConfig, templateOf } from '../harness/cdk-app';
 import { ruleFindings } from '../harness/rule-packs';
@@ -85,8 +85,8 @@ describe.each(['dev', 'prod'])('the %s cluster access stack', (stageName) => {
     expect(decrypt.Condition.StringLike['kms:EncryptionContext:SecretARN'].every((arn: string) => arn.startsWith(prefix))).toBe(true);
   });
 
-  test('the role can read exactly what the cluster’s ExternalSecrets read: no more, no less', () => {
-    const keys = chartObjects(config, 'external-secrets')
+  test('the role can read exactly what the ExternalSecrets of every chart (mesh and gateway) read: no more, no less', () => {
+    const keys = renderStageObjects(config)
       .filter((o) => o.kind === 'ExternalSecret')
       .flatMap((o) => [...((o.spec as any).data ?? []), ...((o.spec as any).dataFrom ?? []).map((d: any) => ({ remoteRef: d.extract }))])
       .map((entry) => entry.remoteRef.key as string);

@@ -1,4 +1,5 @@
 import { Naming, type StageConfig } from '../../../lib/config';
+import { secretStoreNames } from '../external-secrets';
 
 /** The ingress class Kong Ingress Controller is installed with (Helm `ingressController.ingressClass`). */
 export const KONG_INGRESS_CLASS = 'kong';
@@ -41,12 +42,12 @@ export class GatewayNames {
 
   /** The ClusterSecretStore of AWS Secrets Manager (rendered by the mesh's secrets chart). */
   public get secretsManagerStore(): string {
-    return this.naming.clusterObjectName('secrets-manager');
+    return secretStoreNames(this.naming).secretsManager;
   }
 
   /** The ClusterSecretStore of SSM Parameter Store (rendered by the mesh's secrets chart). */
   public get parameterStore(): string {
-    return this.naming.clusterObjectName('parameter-store');
+    return secretStoreNames(this.naming).parameterStore;
   }
 
   /** The global per-tenant rate limit (cluster-scoped, so named per stage). */
@@ -99,12 +100,12 @@ export class GatewayNames {
     return this.naming.webAclName;
   }
 
-  /** The Secrets Manager secret of the JWT signing keys: JSON `{"current": "...", "previous": "..."}`. */
+  /** The Secrets Manager secret of the JWT signing keyring (`lib/rotation/keyring.ts`: `{"current":{"kid","key"},"previous":…|null}`). */
   public get signingKeySecret(): string {
     return this.naming.secretName('jwt-signing-key');
   }
 
-  /** The Secrets Manager secret of the Redis AUTH token (the whole value is the token). */
+  /** The Secrets Manager secret of the Redis AUTH token: JSON `{"authToken": "..."}` (`REDIS_AUTH_TOKEN_FIELD`). */
   public get redisAuthTokenSecret(): string {
     return this.naming.secretName('redis-auth-token');
   }

@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { ExternalSecret } from '../../crds/external-secret';
 import { KongClusterPlugin, type KongConfigPatch } from '../../crds/kong/kong-plugin';
 import type { RateLimitingConfig } from '../../crds/kong/plugin-configs';
+import { REDIS_AUTH_TOKEN_FIELD } from '../../../lib/rotation/redis-auth-token-rotation';
 import { addObject } from '../../lib/add-object';
 import { StageChart, type StageChartProps } from '../stage-chart';
 import { GatewayNames, KONG_INGRESS_CLASS, REDIS_REFRESH, REDIS_SECRET } from './gateway-names';
@@ -46,7 +47,7 @@ export class GatewayRateLimitsChart extends StageChart {
         data: [
           { secretKey: 'endpoint', key: names.redisParameter('host'), store: parameters },
           { secretKey: 'endpointPort', key: names.redisParameter('port'), store: parameters },
-          { secretKey: 'authToken', key: names.redisAuthTokenSecret },
+          { secretKey: 'authToken', key: names.redisAuthTokenSecret, property: REDIS_AUTH_TOKEN_FIELD },
         ],
         target: {
           labels: { 'konghq.com/secret': 'true' },

@@ -124,7 +124,7 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       expect(secret().spec.data).toEqual([
         { secretKey: 'endpoint', remoteRef: { key: naming.parameterName('redis/host') }, sourceRef: parameterStore },
         { secretKey: 'endpointPort', remoteRef: { key: naming.parameterName('redis/port') }, sourceRef: parameterStore },
-        { secretKey: 'authToken', remoteRef: { key: naming.secretName('redis-auth-token') } },
+        { secretKey: 'authToken', remoteRef: { key: naming.secretName('redis-auth-token'), property: 'authToken' } },
       ]);
     });
 
@@ -175,17 +175,18 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
           expect(credential.metadata.namespace).toBe(kong);
           expect(credential.spec.target.template.metadata.labels['konghq.com/credential']).toBe('jwt');
           expect(credential.spec.target.template.data.algorithm).toBe('HS256');
-          expect(credential.spec.data.map((item: any) => item.remoteRef)).toEqual([
-            { key: naming.secretName('jwt-signing-key'), property: 'current' },
-            { key: naming.secretName('jwt-signing-key'), property: 'previous' },
-          ]);
+          // The whole keyring: a property of a null previous key would fail the sync.
+          expect(credential.spec.data).toEqual([{ secretKey: 'keyring', remoteRef: { key: naming.secretName('jwt-signing-key') } }]);
         }
         const current = find('ExternalSecret', `${consumer.name}-jwt-current`).spec.target.template.data;
         const previous = find('ExternalSecret', `${consumer.name}-jwt-previous`).spec.target.template.data;
-        expect(current.secret).toBe('{{ .current }}');
-        expect(current.key).toBe(`${consumer.name}.{{ .current | sha256sum | trunc 16 }}`);
-        expect(previous.secret).toMatch(/\{\{ else \}\}\{\{ \.previous \}\}\{\{ end \}\}$/);
-        expect(previous.key).toContain(`${consumer.name}.{{ .previous | sha256sum | trunc 16 }}`);
+        // kid = <consumer>.<kid of the keyring entry>: unique across consumers, and it follows the key.
+        expect(current.key.startsWith(`{{ with (.keyring | fromJson).current }}${consumer.name}.{{ .kid }}{{ else }}{{ fail `)).toBe(true);
+        expect(current.secret.startsWith('{{ with (.keyring | fromJson).current }}{{ .key }}{{ else }}{{ fail ')).toBe(true);
+        expect(previous.key).toContain(
+          `{{ with (.keyring | fromJson).previous }}${consumer.name}.{{ .kid }}{{ else }}${consumer.name}.no-previous-key{{ end }}`,
+        );
+        expect(previous.secret).toContain('{{ with $ring.previous }}{{ .key }}{{ else }}');
       }
     });
   });
