@@ -23,8 +23,11 @@ export const CORRELATION_HEADER = 'X-Correlation-ID';
 /** How often External Secrets re-reads the JWT signing keys: a rotated key reaches Kong within this. */
 export const SIGNING_KEY_REFRESH = '1m';
 
-/** How often External Secrets re-reads the Redis endpoint and AUTH token. */
-export const REDIS_REFRESH = '5m';
+/**
+ * How often External Secrets re-reads the Redis endpoint and AUTH token: well inside the smallest
+ * `secrets.clientRefreshMinutes` (5), after which a rotation's old token stops working.
+ */
+export const REDIS_REFRESH = '1m';
 
 /** The Secret (in Kong's namespace) holding the Redis fields the rate-limiting plugins patch in. */
 export const REDIS_SECRET = 'kong-rate-limit-redis';

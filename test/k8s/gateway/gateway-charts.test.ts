@@ -1,6 +1,7 @@
 import { BANNER_HEADERS } from '../../../k8s/charts/gateway/hygiene-chart';
 import { kongHelmValues } from '../../../k8s/charts/gateway/kong-helm-values';
 import { Naming } from '../../../lib/config';
+import { MIN_CLIENT_REFRESH_MINUTES } from '../../../lib/config/schema/secrets';
 import { stageConfig } from '../../harness/cdk-app';
 import { renderStageCharts } from '../../harness/k8s-charts';
 import { validateObjects, type RenderedObject } from '../../harness/k8s-schemas';
@@ -136,6 +137,18 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
         password: '{{ .authToken | toJson }}',
       });
     });
+  });
+
+  test('every gateway ExternalSecret re-reads its source well before a rotation’s old value stops working', () => {
+    const secrets = ofKind('ExternalSecret');
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      const minutes = Number(/^(\d+)m$/.exec(secret.spec.refreshInterval)?.[1]);
+      expect({ name: secret.metadata.name, fast: minutes < MIN_CLIENT_REFRESH_MINUTES }).toEqual({
+        name: secret.metadata.name,
+        fast: true,
+      });
+    }
   });
 
   describe('JWT at the edge', () => {
