@@ -159,6 +159,16 @@ export class Naming {
     return id;
   }
 
+  /**
+   * The bucket for access logs that AWS services deliver only with S3-managed keys: the ALB's
+   * (under {@link loadBalancerLogPrefix}, which its policy admits Elastic Load Balancing to) and the
+   * audit archive's S3 server access logs. The audit stack creates it; the cluster's ALB Ingress
+   * names it in its attributes.
+   */
+  public accessLogBucketName(account: string, region: string): string {
+    return this.bucketName('access-logs', account, region);
+  }
+
   /** The key prefix the ALB writes its access logs under in the access-log bucket. */
   public get loadBalancerLogPrefix(): string {
     return 'alb';

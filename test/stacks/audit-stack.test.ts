@@ -4,6 +4,7 @@ import { CONFIG_RULES } from '../../lib/constructs/configuration-compliance';
 import { PATCH_SLAS } from '../../lib/constructs/finding-routing';
 import { GUARD_DUTY_FEATURES } from '../../lib/constructs/threat-detection';
 import { buildStage, committedStage, stageConfig, templateOf } from '../harness/cdk-app';
+import { objectNamed, renderStageObjects } from '../harness/k8s-charts';
 import { ruleFindings } from '../harness/rule-packs';
 
 const only = (template: Template, type: string, where: (resource: any) => boolean = () => true) => {
@@ -38,6 +39,7 @@ describe.each(['dev', 'prod'])('the %s audit stack', (stageName) => {
   const template = templateOf(stage.audit);
   const config = stageConfig(stageName);
   const { account, region } = config.aws;
+  const clusterObjects = renderStageObjects(config);
   const archiveName = `hydraulic-${stageName}-audit-${account}-${region}`;
   const accessLogName = `hydraulic-${stageName}-access-logs-${account}-${region}`;
 
@@ -191,6 +193,16 @@ describe.each(['dev', 'prod'])('the %s audit stack', (stageName) => {
       expect(delivery.Principal).toEqual({ AWS: 'arn:aws:iam::054676820928:root' });
       expect(delivery.Action).toBe('s3:PutObject');
       expect(JSON.stringify(delivery.Resource)).toContain(`/alb/AWSLogs/${account}/*`);
+    });
+
+    test('is the bucket and prefix the cluster’s ALB Ingress writes its access logs to, which ELB may write', () => {
+      const params = objectNamed(clusterObjects, 'IngressClassParams', `hydraulic-${stageName}-edge`);
+      const attribute = (key: string) => params.spec.loadBalancerAttributes.find((candidate: any) => candidate.key === key)?.value;
+      expect(attribute('access_logs.s3.enabled')).toBe('true');
+      expect(attribute('access_logs.s3.bucket')).toBe(bucket().Properties.BucketName);
+      // ELB writes <prefix>/AWSLogs/<account>/elasticloadbalancing/<region>/...: the policy must admit exactly that.
+      const delivery = policyOf(template, bucket().logicalId).find((statement) => statement.Sid === 'LoadBalancerAccessLogDelivery');
+      expect(delivery.Resource['Fn::Join'][1].at(-1)).toBe(`/${attribute('access_logs.s3.prefix')}/AWSLogs/${account}/*`);
     });
   });
 

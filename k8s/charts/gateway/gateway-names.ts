@@ -93,9 +93,18 @@ export class GatewayNames {
     return `${consumer}-ip-allow-list`;
   }
 
-  /** The S3 bucket the ALB writes its access logs to (SSE-S3: ALB access logs support no KMS key). */
+  /**
+   * The S3 bucket the ALB writes its access logs to: the audit stack's access-log bucket (SSE-S3:
+   * ALB access logs support no KMS key), whose policy admits Elastic Load Balancing under
+   * {@link accessLogPrefix} only.
+   */
   public get accessLogBucket(): string {
-    return this.naming.bucketName('alb-access-logs', this.config.aws.account, this.config.aws.region);
+    return this.naming.accessLogBucketName(this.config.aws.account, this.config.aws.region);
+  }
+
+  /** The key prefix of the ALB's access logs in {@link accessLogBucket}. */
+  public get accessLogPrefix(): string {
+    return this.naming.loadBalancerLogPrefix;
   }
 
   /** The WAF web ACL the ALB is attached to (created by the CDK side). */

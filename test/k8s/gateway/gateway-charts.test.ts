@@ -361,7 +361,8 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
 
     test('access logs to the S3 bucket named by the naming module; invalid headers dropped; strictest desync mitigation', () => {
       expect(attribute('access_logs.s3.enabled')).toBe('true');
-      expect(attribute('access_logs.s3.bucket')).toBe(naming.bucketName('alb-access-logs', config.aws.account, config.aws.region));
+      expect(attribute('access_logs.s3.bucket')).toBe(naming.accessLogBucketName(config.aws.account, config.aws.region));
+      expect(attribute('access_logs.s3.prefix')).toBe(naming.loadBalancerLogPrefix);
       expect(attribute('routing.http.drop_invalid_header_fields.enabled')).toBe('true');
       expect(attribute('routing.http.desync_mitigation_mode')).toBe('strictest');
       expect(attribute('routing.http.xff_header_processing.mode')).toBe('append');
