@@ -6,7 +6,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
 import { SECRET_PURPOSES } from '../config';
 import type { AwsApiEndpoints } from '../constructs/aws-api-endpoints';
 import { RotatedSecret } from '../constructs/rotated-secret';
@@ -31,11 +30,8 @@ export interface SecretsStackProps extends StageStackProps {
   readonly network: StageNetwork;
   /** The AWS API endpoints, when the network stack creates them. */
   readonly apiEndpoints?: AwsApiEndpoints;
-  /**
-   * Where the rotation alarms report.
-   * @default - none yet: the alarms are exposed as `alarms` for the alerts stack
-   */
-  readonly alarmActions?: readonly cloudwatch.IAlarmAction[];
+  /** Where every alarm of the stack reports: the stage's security alert topic. */
+  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -65,7 +61,7 @@ export class SecretsStack extends StageStack {
   public readonly redisAuthTokenRotation: RotationFunction;
   /** Receives settle events that failed every retry. */
   public readonly deadLetterQueue: sqs.Queue;
-  /** Every alarm of the stack, for the alerts stack to route. */
+  /** Every alarm of the stack, each notifying `alarmActions`. */
   public readonly alarms: cloudwatch.Alarm[] = [];
   /** The private subnets and API endpoints rotation functions run with (the database credentials' rotation too). */
   public readonly rotationNetwork: {
@@ -203,15 +199,8 @@ export class SecretsStack extends StageStack {
     this.redisAuthTokenRotation = redis.rotation;
   }
 
-  private routeAlarm(alarm: cloudwatch.Alarm, actions: readonly cloudwatch.IAlarmAction[] | undefined): void {
+  private routeAlarm(alarm: cloudwatch.Alarm, actions: readonly cloudwatch.IAlarmAction[]): void {
     this.alarms.push(alarm);
-    if (actions && actions.length > 0) alarm.addAlarmAction(...actions);
-    else {
-      acknowledge(
-        alarm,
-        ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction'],
-        'The security alert topic is created by the alerts stack, which passes it as alarmActions; until then the alarm is visible in the console and exposed as alarms.',
-      );
-    }
+    alarm.addAlarmAction(...actions);
   }
 }
