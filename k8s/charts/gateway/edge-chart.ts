@@ -25,7 +25,8 @@ export const KONG_POD_LABELS = { 'app.kubernetes.io/name': 'kong', 'app.kubernet
  *
  * - HTTPS only: one listener on 443, no HTTP listener to redirect from; the TLS 1.3 policy and the
  *   ACM certificate from config; TLS again from the ALB to Kong.
- * - The WAF web ACL attached by name; if WAF cannot be reached, the ALB fails closed.
+ * - The WAF web ACL attached by name; if WAF cannot be reached, the ALB fails closed. With
+ *   `edge.shieldAdvanced`, Shield Advanced protects the ALB.
  * - Access logs to the audit stack's access-log bucket, under the prefix its policy admits;
  *   invalid header fields dropped; strictest desync mitigation;
  *   the client address appended to X-Forwarded-For, where Kong reads it (trusted_ips).
@@ -95,6 +96,9 @@ export class GatewayEdgeChart extends StageChart {
             'alb.ingress.kubernetes.io/healthcheck-port': String(KONG_STATUS_PORT),
             'alb.ingress.kubernetes.io/healthcheck-path': '/status/ready',
             'alb.ingress.kubernetes.io/success-codes': '200',
+            // The CDK side adds the account's ALBs to a Shield protection group; the protection of
+            // this ALB itself can only be created once it exists, by the controller.
+            ...(this.config.edge.shieldAdvanced ? { 'alb.ingress.kubernetes.io/shield-advanced-protection': 'true' } : {}),
           },
         },
         spec: {

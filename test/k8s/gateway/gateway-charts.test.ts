@@ -398,6 +398,18 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       expect(values.admin.enabled).toBe(false);
     });
 
+    test('Shield Advanced protects the ALB exactly when edge.shieldAdvanced is on (the CDK side adds its protection group)', () => {
+      const annotation = 'alb.ingress.kubernetes.io/shield-advanced-protection';
+      expect(config.edge.shieldAdvanced).toBe(false);
+      expect(alb().metadata.annotations[annotation]).toBeUndefined();
+      const shielded = structuredClone(config);
+      shielded.edge.shieldAdvanced = true;
+      const ingress: any = renderStageCharts(shielded)
+        .get('gateway-edge')!
+        .find((object) => object.kind === 'Ingress');
+      expect(ingress.metadata.annotations[annotation]).toBe('true');
+    });
+
     test('the mesh stays STRICT on Kong except the two ports the ALB reaches', () => {
       const policy = find('PeerAuthentication', 'kong-proxy-from-alb');
       expect(policy.spec.mtls).toEqual({ mode: 'STRICT' });
