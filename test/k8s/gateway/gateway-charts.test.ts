@@ -1,4 +1,6 @@
+import { verifiedClaim } from '../../../k8s/charts/gateway/audit-fields';
 import { BANNER_HEADERS } from '../../../k8s/charts/gateway/hygiene-chart';
+import { auditLogFormat } from '../../../k8s/lib/audit-log';
 import { kongHelmValues } from '../../../k8s/charts/gateway/kong-helm-values';
 import { Naming } from '../../../lib/config';
 import { MIN_CLIENT_REFRESH_MINUTES } from '../../../lib/config/schema/secrets';
@@ -299,7 +301,7 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
         globalPlugins()
           .map((candidate) => candidate.plugin)
           .sort(),
-      ).toEqual(['correlation-id', 'file-log', 'rate-limiting', 'request-size-limiting', 'response-transformer'].sort());
+      ).toEqual(['correlation-id', 'file-log', 'post-function', 'rate-limiting', 'request-size-limiting', 'response-transformer'].sort());
     });
 
     test('request bodies are limited to the configured size', () => {
@@ -327,6 +329,27 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       const fileLog = plugin('file-log').config;
       expect(fileLog.path).toBe('/dev/stdout');
       for (const field of AUDIT_FIELDS) expect(Object.keys(fileLog.custom_fields_by_lua)).toContain(field);
+    });
+
+    test('the identity headers the mesh’s audit log records are dropped from every request and set only from a verified token', () => {
+      const code: string = plugin('post-function').config.access.join('\n');
+      const headers = config.mesh.auditHeaders;
+      const meshLog = auditLogFormat(headers);
+      for (const [role, claim] of [
+        ['user', 'sub'],
+        ['tenant', 'tenant_id'],
+        ['device', 'device_fingerprint'],
+      ] as const) {
+        const header = headers[role];
+        // The mesh reads exactly the header Kong sets.
+        expect(Object.values(meshLog)).toContain(`%REQ(${header.toUpperCase()})%`);
+        const cleared = code.indexOf(`kong.service.request.clear_header('${header}')`);
+        const set = code.indexOf(`kong.service.request.set_header('${header}', value)`);
+        expect(cleared).toBeGreaterThanOrEqual(0);
+        expect(set).toBeGreaterThan(cleared);
+        expect(code.slice(cleared, set)).toContain(verifiedClaim(claim));
+      }
+      expect(code).not.toContain("request.get_header('x-");
     });
 
     test('identity in the audit log comes only from a verified token', () => {
@@ -427,7 +450,9 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
 
     test("Kong runs as the service graph's gateway identity, in the mesh, and verifies Redis certificates", () => {
       expect(values().deployment.serviceAccount.name).toBe(config.serviceGraph.gateway.serviceAccount);
-      expect(values().podAnnotations['sidecar.istio.io/inject']).toBe('true');
+      // The pod label: Istio's injector ignores the annotation in a namespace without injection label.
+      expect(values().podLabels['sidecar.istio.io/inject']).toBe('true');
+      expect(values().podAnnotations).toBeUndefined();
       expect(values().env.lua_ssl_trusted_certificate).toBe('system');
     });
   });
