@@ -10,6 +10,9 @@ export const KONG_RELEASE = 'kong';
 /** Kong's proxy Service (Helm `proxy.nameOverride`): ClusterIP, reached only through the ALB. */
 export const KONG_PROXY_SERVICE = 'kong-proxy';
 
+/** The name of the Kong container in Kong's pods (the Helm chart's): its stdout carries the audit log. */
+export const KONG_PROXY_CONTAINER = 'proxy';
+
 /** The proxy's HTTPS port in the pod and on the Service. */
 export const KONG_PROXY_CONTAINER_PORT = 8443;
 export const KONG_PROXY_SERVICE_PORT = 443;
