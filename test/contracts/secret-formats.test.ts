@@ -187,6 +187,12 @@ describe.each(['dev', 'prod'])('the %s secrets, as the rotation functions write 
     });
   });
 
+  test('a Redis port parameter that is no number fails Kong’s sync instead of leaving the rate limits without Redis', () => {
+    const values = aws('second');
+    const broken = { ...values, parameters: { ...values.parameters, [naming.parameterName(PARAMETER_PATHS.redisPort)]: 'six' } };
+    expect(() => syncExternalSecret(named('kong-rate-limit-redis', kong), stores, broken)).toThrow('redis/port is not a port number');
+  });
+
   test('every property an ExternalSecret reads from a rotated secret is a field its rotation function writes', () => {
     const rotated = {
       [naming.secretName(SECRET_PURPOSES.redisAuthToken)]: [REDIS_AUTH_TOKEN_FIELD],

@@ -53,7 +53,9 @@ export class GatewayRateLimitsChart extends StageChart {
           labels: { 'konghq.com/secret': 'true' },
           template: {
             host: '{{ .endpoint | trim | toJson }}',
-            port: '{{ .endpointPort | trim | atoi }}',
+            // Sprig's atoi turns anything but a number into 0, which would leave Kong without Redis
+            // and, fault tolerant, without limits: refuse to sync instead.
+            port: `{{ with .endpointPort | trim | atoi }}{{ . }}{{ else }}{{ fail "${names.redisParameter('port')} is not a port number" }}{{ end }}`,
             server_name: '{{ .endpoint | trim | toJson }}',
             password: '{{ .authToken | toJson }}',
           },

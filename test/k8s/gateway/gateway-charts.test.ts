@@ -5,7 +5,7 @@ import { kongHelmValues } from '../../../k8s/charts/gateway/kong-helm-values';
 import { Naming } from '../../../lib/config';
 import { MIN_CLIENT_REFRESH_MINUTES } from '../../../lib/config/schema/secrets';
 import { stageConfig } from '../../harness/cdk-app';
-import { renderStageCharts } from '../../harness/k8s-charts';
+import { renderStageCharts, renderStageObjects } from '../../harness/k8s-charts';
 import { validateObjects, type RenderedObject } from '../../harness/k8s-schemas';
 
 const GATEWAY_CHARTS = ['gateway-consumers', 'gateway-rate-limits', 'gateway-hygiene', 'gateway-routes', 'gateway-edge'];
@@ -135,7 +135,7 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       expect(secret().spec.target.template.data).toEqual({
         host: '{{ .endpoint | trim | toJson }}',
         server_name: '{{ .endpoint | trim | toJson }}',
-        port: '{{ .endpointPort | trim | atoi }}',
+        port: `{{ with .endpointPort | trim | atoi }}{{ . }}{{ else }}{{ fail "${naming.parameterName('redis/port')} is not a port number" }}{{ end }}`,
         password: '{{ .authToken | toJson }}',
       });
     });
@@ -446,6 +446,20 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
 
     test('the client IP is real behind the ALB: X-Forwarded-For trusted only from the VPC, read from the right', () => {
       expect(values().env).toMatchObject({ trusted_ips: config.network.cidr, real_ip_header: 'X-Forwarded-For', real_ip_recursive: 'on' });
+    });
+
+    test('the identity Kong runs as is the principal the mesh’s policies admit from the gateway', () => {
+      const principal = `${config.mesh.trustDomain}/ns/${kong}/sa/${values().deployment.serviceAccount.name}`;
+      const policies = renderStageObjects(config).filter((object) => object.kind === 'AuthorizationPolicy');
+      const admitted = new Set(
+        policies.flatMap((policy: any) =>
+          (policy.spec.rules ?? []).flatMap((rule: any) => (rule.from ?? []).flatMap((from: any) => from.source?.principals ?? [])),
+        ),
+      );
+      expect(admitted).toContain(principal);
+      // Kong's own objects (the ALB Ingress, the PeerAuthentication for its pods) live in that namespace.
+      expect(find('Ingress', 'edge').metadata.namespace).toBe(kong);
+      expect(find('PeerAuthentication', 'kong-proxy-from-alb').metadata.namespace).toBe(kong);
     });
 
     test("Kong runs as the service graph's gateway identity, in the mesh, and verifies Redis certificates", () => {
