@@ -1,4 +1,4 @@
-import { Naming, type StageConfig } from '../../../lib/config';
+import { Naming, PARAMETER_PATHS, SECRET_PURPOSES, type StageConfig } from '../../../lib/config';
 import { secretStoreNames } from '../external-secrets';
 
 /** The ingress class Kong Ingress Controller is installed with (Helm `ingressController.ingressClass`). */
@@ -117,16 +117,17 @@ export class GatewayNames {
 
   /** The Secrets Manager secret of the JWT signing keyring (`lib/rotation/keyring.ts`: `{"current":{"kid","key"},"previous":…|null}`). */
   public get signingKeySecret(): string {
-    return this.naming.secretName('jwt-signing-key');
+    return this.naming.secretName(SECRET_PURPOSES.jwtSigningKey);
   }
 
   /** The Secrets Manager secret of the Redis AUTH token: JSON `{"authToken": "..."}` (`REDIS_AUTH_TOKEN_FIELD`). */
   public get redisAuthTokenSecret(): string {
-    return this.naming.secretName('redis-auth-token');
+    return this.naming.secretName(SECRET_PURPOSES.redisAuthToken);
   }
 
   /** An SSM parameter of the Redis endpoint, written by the cache stack. */
   public redisParameter(field: 'host' | 'port' | 'tls'): string {
-    return this.naming.parameterName(`redis/${field}`);
+    const paths = { host: PARAMETER_PATHS.redisHost, port: PARAMETER_PATHS.redisPort, tls: PARAMETER_PATHS.redisTls };
+    return this.naming.parameterName(paths[field]);
   }
 }
