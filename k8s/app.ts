@@ -20,6 +20,7 @@ import { GatewayRateLimitsChart } from './charts/gateway/rate-limits-chart';
 import { GatewayRoutesChart } from './charts/gateway/routes-chart';
 import { NamespaceBaselineChart } from './charts/namespace-baseline';
 import type { StageChart, StageChartProps } from './charts/stage-chart';
+import { GATEWAY_LOG_SHIPPER_VALUES_FILE, gatewayLogShipperValues } from './install/gateway-log-shipper-values';
 import { ISTIOD_VALUES_FILE, istiodValuesYaml } from './install/istiod-values';
 
 /** Where manifests are written when neither the cdk8s CLI nor the caller says otherwise. */
@@ -66,7 +67,7 @@ export const HELM_VALUES_DIR = 'helm';
 
 /**
  * Renders one stage's manifests into `<outdir>/<stage>/`, replacing what was there, and the
- * Helm values of its Istio and Kong installs into `<outdir>/<stage>/helm/` (a sub-folder, so
+ * Helm values of its Istio, Kong and gateway log shipper installs into `<outdir>/<stage>/helm/` (a sub-folder, so
  * `kubectl apply -f <outdir>/<stage>/` never takes them for manifests).
  *
  * @returns the manifest files written
@@ -82,6 +83,7 @@ export function synthStageManifests(config: StageConfig, outdir: string = DEFAUL
   fs.writeFileSync(path.join(stageDir, ISTIOD_VALUES_FILE), istiodValuesYaml(config));
   // Helm reads YAML 1.1, where an unquoted off/on is a boolean: "off" must stay a string for Kong.
   fs.writeFileSync(path.join(valuesDir, 'kong-values.yaml'), stringify(kongHelmValues(config), { version: '1.1' }));
+  fs.writeFileSync(path.join(valuesDir, GATEWAY_LOG_SHIPPER_VALUES_FILE), stringify(gatewayLogShipperValues(config), { version: '1.1' }));
   return fs
     .readdirSync(stageDir)
     .filter((file) => file.endsWith('.yaml'))

@@ -1,4 +1,5 @@
 import { Stage, Tags } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
 import { Naming, type StageConfig } from './config';
 import { ClusterAccessStack } from './stacks/cluster-access-stack';
@@ -53,6 +54,13 @@ export class HydraulicStage extends Stage {
       description: 'IAM roles and EKS Pod Identity associations of the cluster controllers (External Secrets Operator)',
       secretsKey: this.keys.secretsKey,
     });
+    this.audit = new AuditStack(this, 'Audit', {
+      config,
+      concern: 'audit',
+      description: 'CloudTrail with its Object-Locked archive, security alarms and alert topic, detection, image repositories',
+      logsKey: this.keys.logsKey,
+      dataStoresKey: this.keys.dataStoresKey,
+    });
     this.secrets = new SecretsStack(this, 'Secrets', {
       config,
       concern: 'secrets',
@@ -61,19 +69,14 @@ export class HydraulicStage extends Stage {
       logsKey: this.keys.logsKey,
       network: this.network.network,
       apiEndpoints: this.network.apiEndpoints,
+      // Created after the audit stack: its alarms notify the security alert topic.
+      alarmActions: [new SnsAction(this.audit.alertTopic)],
     });
     this.edge = new EdgeStack(this, 'Edge', {
       config,
       concern: 'edge',
       description: 'WAF web ACL for the ALB in front of Kong, and its encrypted request log',
       logsKey: this.keys.logsKey,
-    });
-    this.audit = new AuditStack(this, 'Audit', {
-      config,
-      concern: 'audit',
-      description: 'CloudTrail with its Object-Locked archive, security alarms and alert topic, detection, image repositories',
-      logsKey: this.keys.logsKey,
-      dataStoresKey: this.keys.dataStoresKey,
     });
     if (config.backup.disasterRecoveryRegion) {
       this.disasterRecovery = new DisasterRecoveryStack(this, 'DisasterRecovery', {

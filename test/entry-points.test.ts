@@ -66,7 +66,11 @@ test('the cdk8s app renders a named stage into <outdir>/<stage>/', () => {
     '0008-external-secrets.yaml',
   ]);
   expect(files.filter((file) => file.startsWith('00') && file.includes('gateway')).length).toBe(5);
-  expect(fs.readdirSync(path.join(outdir, 'dev', 'helm')).sort()).toEqual(['istiod-values.yaml', 'kong-values.yaml']);
+  expect(fs.readdirSync(path.join(outdir, 'dev', 'helm')).sort()).toEqual([
+    'gateway-log-shipper-values.yaml',
+    'istiod-values.yaml',
+    'kong-values.yaml',
+  ]);
   // Helm parses YAML 1.1, where a bare off is the boolean false; Kong needs the string.
   const values = fs.readFileSync(path.join(outdir, 'dev', 'helm', 'kong-values.yaml'), 'utf8');
   expect(values).toContain('database: "off"');

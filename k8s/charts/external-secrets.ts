@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import { Naming, PARAMETER_PATHS, SECRET_PURPOSES } from '../../lib/config';
+import { REDIS_AUTH_TOKEN_FIELD } from '../../lib/rotation/redis-auth-token-rotation';
 import { ClusterSecretStore, ExternalSecret, type ExternalSecretEntry, type SecretStoreReference } from '../crds/external-secrets';
 import { addObject } from '../lib/add-object';
 import { StageChart, type StageChartProps } from './stage-chart';
@@ -9,13 +10,16 @@ export function secretStoreNames(naming: Naming): { secretsManager: string; para
   return { secretsManager: naming.clusterObjectName('secrets-manager'), parameterStore: naming.clusterObjectName('parameter-store') };
 }
 
+/** The key of the synced keyring Secrets that holds the whole keyring JSON. */
+export const KEYRING_SECRET_KEY = 'keyring';
+
 /** The Kubernetes Secrets this chart keeps in sync in the application namespace. */
 export const SYNCED_SECRETS = {
   /** Keys `host`, `port`, `tls`, `auth-token`. */
   redisConnection: 'redis-connection',
-  /** Keys `current` and `previous` (the HS256 keys, `previous` valid for one session after a rotation). */
+  /** Key `keyring`: the HS256 signing keyring as Secrets Manager holds it (`lib/rotation/keyring.ts`). */
   jwtSigningKeys: 'jwt-signing-keys',
-  /** Keys `current` and `previous` (Fernet keys). */
+  /** Key `keyring`: the Fernet keyring as Secrets Manager holds it. */
   apiKeyEncryptionKeys: 'api-key-encryption-keys',
   /** Keys `host`, `port`, `username`, `password`. */
   databaseConnection: 'database-connection',
@@ -67,7 +71,7 @@ export class ExternalSecretsChart extends StageChart {
       secretKey,
       remoteRef: { key: naming.secretName(purpose), ...(property ? { property } : {}) },
     });
-    const sync = (name: string, content: { data?: ExternalSecretEntry[]; extract?: string }) =>
+    const sync = (name: string, data: ExternalSecretEntry[]) =>
       addObject(
         this,
         name,
@@ -80,30 +84,27 @@ export class ExternalSecretsChart extends StageChart {
             // Owner: the Secret goes when its ExternalSecret goes. Retain: if the source is
             // deleted by mistake, running pods keep working until someone restores it.
             target: { name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
-            ...(content.data ? { data: content.data } : {}),
-            ...(content.extract ? { dataFrom: [{ extract: { key: naming.secretName(content.extract) } }] } : {}),
+            data,
           },
         }),
       );
 
-    sync(SYNCED_SECRETS.redisConnection, {
-      data: [
-        parameter('host', PARAMETER_PATHS.redisHost),
-        parameter('port', PARAMETER_PATHS.redisPort),
-        parameter('tls', PARAMETER_PATHS.redisTls),
-        secret('auth-token', SECRET_PURPOSES.redisAuthToken),
-      ],
-    });
-    // Both keys of each key ring (`current`, and `previous` once the first rotation happened).
-    sync(SYNCED_SECRETS.jwtSigningKeys, { extract: SECRET_PURPOSES.jwtSigningKey });
-    sync(SYNCED_SECRETS.apiKeyEncryptionKeys, { extract: SECRET_PURPOSES.apiKeyEncryptionKey });
-    sync(SYNCED_SECRETS.databaseConnection, {
-      data: [
-        parameter('host', PARAMETER_PATHS.databaseHost),
-        parameter('port', PARAMETER_PATHS.databasePort),
-        secret('username', SECRET_PURPOSES.databaseCredentials, 'username'),
-        secret('password', SECRET_PURPOSES.databaseCredentials, 'password'),
-      ],
-    });
+    sync(SYNCED_SECRETS.redisConnection, [
+      parameter('host', PARAMETER_PATHS.redisHost),
+      parameter('port', PARAMETER_PATHS.redisPort),
+      parameter('tls', PARAMETER_PATHS.redisTls),
+      secret('auth-token', SECRET_PURPOSES.redisAuthToken, REDIS_AUTH_TOKEN_FIELD),
+    ]);
+    // Each keyring whole, as the rotation functions write it: clients read `current` and
+    // `previous` from one consistent value, and a null `previous` (before the second rotation)
+    // cannot fail the sync the way a missing property would.
+    sync(SYNCED_SECRETS.jwtSigningKeys, [secret(KEYRING_SECRET_KEY, SECRET_PURPOSES.jwtSigningKey)]);
+    sync(SYNCED_SECRETS.apiKeyEncryptionKeys, [secret(KEYRING_SECRET_KEY, SECRET_PURPOSES.apiKeyEncryptionKey)]);
+    sync(SYNCED_SECRETS.databaseConnection, [
+      parameter('host', PARAMETER_PATHS.databaseHost),
+      parameter('port', PARAMETER_PATHS.databasePort),
+      secret('username', SECRET_PURPOSES.databaseCredentials, 'username'),
+      secret('password', SECRET_PURPOSES.databaseCredentials, 'password'),
+    ]);
   }
 }

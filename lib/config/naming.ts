@@ -5,11 +5,11 @@ import type { StageConfig } from './schema';
  * name): the CDK side creates them, External Secrets copies them into the cluster.
  */
 export const SECRET_PURPOSES = {
-  /** HS256 signing keys, JSON `{"current": ..., "previous": ...}`. */
+  /** The HS256 signing keyring, JSON `{"current":{"kid","key"},"previous":{"kid","key"}|null}` (`lib/rotation/keyring.ts`). */
   jwtSigningKey: 'jwt-signing-key',
-  /** The Fernet key that encrypts stored API keys. */
+  /** The Fernet keyring that encrypts stored API keys (same shape as the signing keyring). */
   apiKeyEncryptionKey: 'api-key-encryption-key',
-  /** The ElastiCache AUTH token. */
+  /** The ElastiCache AUTH token, JSON `{"authToken": "..."}`. */
   redisAuthToken: 'redis-auth-token',
   /** The database's credentials, JSON with `username` and `password`. */
   databaseCredentials: 'database-credentials',
@@ -157,6 +157,16 @@ export class Naming {
       );
     }
     return id;
+  }
+
+  /**
+   * The bucket for access logs that AWS services deliver only with S3-managed keys: the ALB's
+   * (under {@link loadBalancerLogPrefix}, which its policy admits Elastic Load Balancing to) and the
+   * audit archive's S3 server access logs. The audit stack creates it; the cluster's ALB Ingress
+   * names it in its attributes.
+   */
+  public accessLogBucketName(account: string, region: string): string {
+    return this.bucketName('access-logs', account, region);
   }
 
   /** The key prefix the ALB writes its access logs under in the access-log bucket. */

@@ -3,7 +3,6 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
 import { RotationFunction, type RotationFunctionProps } from './rotation-function';
 
 /** Properties of a {@link RotatedSecret}. */
@@ -28,11 +27,8 @@ export interface RotatedSecretProps {
   readonly rotateImmediately: boolean;
   /** The rotation function, except what this construct supplies. */
   readonly rotation: Omit<RotationFunctionProps, 'secret' | 'secretsKey' | 'description'>;
-  /**
-   * Where the rotation function's error alarm reports.
-   * @default - no action yet: the alarm is exposed for the alerts stack to wire
-   */
-  readonly alarmActions?: readonly cloudwatch.IAlarmAction[];
+  /** Where the rotation function's error alarm reports: the stage's security alert topic. */
+  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -51,6 +47,9 @@ export class RotatedSecret extends Construct {
     super(scope, id);
     if (!Number.isInteger(props.rotationDays) || props.rotationDays < 1 || props.rotationDays > 365) {
       throw new Error(`A secret rotates every 1 to 365 days; ${props.secretName} was given ${props.rotationDays}`);
+    }
+    if (props.alarmActions.length === 0) {
+      throw new Error(`The rotation of ${props.secretName} needs an alarm action: an alarm nobody is told about is not an alarm`);
     }
     this.secret = new secretsmanager.Secret(this, 'Resource', {
       secretName: props.secretName,
@@ -76,14 +75,6 @@ export class RotatedSecret extends Construct {
     const permission = this.rotation.function.permissionsNode.tryFindChild('InvokedBySecretsManager');
     if (permission) this.schedule.node.addDependency(permission);
 
-    if (props.alarmActions && props.alarmActions.length > 0) {
-      this.rotation.errorsAlarm.addAlarmAction(...props.alarmActions);
-    } else {
-      acknowledge(
-        this.rotation.errorsAlarm,
-        ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction'],
-        'The security alert topic is created by the alerts stack, which passes it as alarmActions; until then the alarm is visible in the console and exposed as errorsAlarm.',
-      );
-    }
+    this.rotation.errorsAlarm.addAlarmAction(...props.alarmActions);
   }
 }

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
+import { GATEWAY_ACCESS_LOG_FIELDS as FIELDS, logFieldSelector } from '../config/gateway-access-log';
 
 /** Every alarm counts over this window. */
 const PERIOD = Duration.minutes(5);
@@ -64,11 +65,11 @@ export class SecurityAlarms extends Construct {
     this.fromLogs('GatewayAuthorizationFailures', {
       logGroup: props.gatewayLogGroup,
       purpose: 'gateway-authorization-failures',
-      pattern: '{ $.response.status = 403 }',
+      pattern: `{ ${logFieldSelector(FIELDS.status)} = 403 }`,
       threshold: thresholds.authorizationFailures,
       description: incidentResponse(
         `More than ${thresholds.authorizationFailures} authorization failures (HTTP 403 at Kong) in 5 minutes: a client probing routes it has no permission for, or a broken permission mapping.`,
-        `query ${gateway} for response.status 403, grouped by consumer.username and request.uri.`,
+        `query ${gateway} for ${FIELDS.status} 403, grouped by ${FIELDS.consumer} and ${FIELDS.uri}.`,
         'if one consumer is probing, disable its credentials and revoke its tokens; if a deploy changed permissions, roll it back.',
       ),
     });
@@ -179,7 +180,7 @@ export class SecurityAlarms extends Construct {
         Schema: { Name: 'CloudWatchLogRule', Version: 1 },
         LogGroupNames: [this.props.gatewayLogGroup.logGroupName],
         LogFormat: 'JSON',
-        Contribution: { Keys: ['$.client_ip'], Filters: [{ Match: '$.response.status', In: [401] }] },
+        Contribution: { Keys: [logFieldSelector(FIELDS.clientIp)], Filters: [{ Match: logFieldSelector(FIELDS.status), In: [401] }] },
         AggregateOn: 'Count',
       }),
     });

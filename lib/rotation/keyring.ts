@@ -22,6 +22,34 @@ export interface Keyring {
   readonly previous: KeyringEntry | null;
 }
 
+/**
+ * The fields of a keyring value and of each of its entries, by name: the one definition every
+ * reader outside the rotation functions (External Secrets templates, the README's contract for
+ * clients) builds its paths from, so a renamed field breaks them at synthesis, not in production.
+ */
+export const KEYRING_FIELDS = {
+  /** The key to sign or encrypt with now; null only before the first rotation. */
+  current: 'current',
+  /** The key `current` replaced; null before the second rotation and once a retired key is dropped. */
+  previous: 'previous',
+  /** An entry's key id. */
+  kid: 'kid',
+  /** An entry's key. */
+  key: 'key',
+} as const satisfies Record<keyof Keyring | keyof KeyringEntry, string>;
+
+/**
+ * The value CloudFormation creates a keyring secret with: no key yet (`current` and `previous`
+ * null) and a random filler field, because CloudFormation cannot create a secret from a template
+ * without generating a field. The first rotation, run as soon as the schedule exists, replaces it.
+ */
+export const KEYRING_BOOTSTRAP = {
+  /** The JSON the generated field is added to. */
+  template: { current: null, previous: null } satisfies Keyring,
+  /** The generated filler field's name. */
+  generatedField: 'bootstrap',
+} as const;
+
 /** Parses a keyring value, checking each key with `checkKey`. Messages never contain a key. */
 export function parseKeyring(value: string, checkKey: (key: string) => void): Keyring {
   let data: unknown;

@@ -10,6 +10,14 @@ export interface RedisAuthTokenValue {
   readonly authToken: string;
 }
 
+/** The field of the secret's JSON value that holds the token (CloudFormation generates it, the rotation rewrites it). */
+export const REDIS_AUTH_TOKEN_FIELD = 'authToken' satisfies keyof RedisAuthTokenValue;
+
+/** The secret's value for a token. */
+export function serializeRedisAuthToken(token: string): string {
+  return JSON.stringify({ [REDIS_AUTH_TOKEN_FIELD]: token } satisfies RedisAuthTokenValue);
+}
+
 /** Parses the secret's value. Messages never contain the token. */
 export function parseRedisAuthToken(value: string): RedisAuthTokenValue {
   let data: unknown;
@@ -81,7 +89,7 @@ export class RedisAuthTokenRotation implements SecretRotation {
       await this.waitUntilAvailable();
       this.options.log.info('Dropped the token of a failed rotation', { replicationGroupId: group.id });
     }
-    return JSON.stringify({ authToken: newRedisAuthToken() });
+    return serializeRedisAuthToken(newRedisAuthToken());
   }
 
   public async setSecret({ pending }: RotationVersions): Promise<void> {

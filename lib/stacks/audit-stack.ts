@@ -57,7 +57,7 @@ export class AuditStack extends StageStack {
     const { account, region } = this.config.aws;
 
     const accessLogs = new AccessLogBucket(this, 'AccessLogBucket', {
-      bucketName: this.naming.bucketName('access-logs', account, region),
+      bucketName: this.naming.accessLogBucketName(account, region),
       archiveAfterDays: audit.archiveAfterDays,
       expireAfterDays: this.config.logging.retentionDays,
     });

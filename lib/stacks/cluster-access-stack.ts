@@ -1,7 +1,9 @@
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { PARAMETER_PATHS, SECRET_PURPOSES } from '../config';
+import { GATEWAY_LOG_SHIPPER } from '../config/gateway-access-log';
 import { ExternalSecretsAccess } from '../constructs/external-secrets-access';
+import { LogShipperAccess } from '../constructs/log-shipper-access';
 import { StageStack, type StageStackProps } from './stage-stack';
 
 /** Properties of a {@link ClusterAccessStack}. */
@@ -13,11 +15,14 @@ export interface ClusterAccessStackProps extends StageStackProps {
 /**
  * What the cluster's controllers may do in AWS, through EKS Pod Identity: the External Secrets
  * Operator reads exactly the secrets and parameters the cluster's charts sync (the same names
- * the charts use, from the naming module).
+ * the charts use, from the naming module); the gateway log shipper writes Kong's audit log to the
+ * one log group the security alarms read.
  */
 export class ClusterAccessStack extends StageStack {
   /** The External Secrets Operator's role and Pod Identity association. */
   public readonly externalSecrets: ExternalSecretsAccess;
+  /** The gateway log shipper's role and Pod Identity association: it writes Kong's audit log to the gateway log group. */
+  public readonly gatewayLogShipper: LogShipperAccess;
 
   constructor(scope: Construct, id: string, props: ClusterAccessStackProps) {
     super(scope, id, props);
@@ -30,6 +35,14 @@ export class ClusterAccessStack extends StageStack {
       secretNames: Object.values(SECRET_PURPOSES).map((purpose) => this.naming.secretName(purpose)),
       parameterNames: Object.values(PARAMETER_PATHS).map((path) => this.naming.parameterName(path)),
       secretsKey: props.secretsKey,
+    });
+    // The log group is the audit stack's; it is named, not referenced, so neither stack waits for the other.
+    this.gatewayLogShipper = new LogShipperAccess(this, 'GatewayLogShipper', {
+      roleName: this.naming.roleName('gateway-log-shipper'),
+      clusterName: this.config.kubernetes.clusterName,
+      namespace: GATEWAY_LOG_SHIPPER.namespace,
+      serviceAccount: GATEWAY_LOG_SHIPPER.serviceAccount,
+      logGroupName: this.naming.gatewayAccessLogGroupName,
     });
   }
 }

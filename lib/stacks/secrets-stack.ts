@@ -6,7 +6,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { acknowledge } from '../compliance/acknowledge';
 import { SECRET_PURPOSES } from '../config';
 import type { AwsApiEndpoints } from '../constructs/aws-api-endpoints';
 import { RotatedSecret } from '../constructs/rotated-secret';
@@ -14,6 +13,8 @@ import type { RotationFunction, RotationFunctionProps } from '../constructs/rota
 import { SecretResourcePolicy } from '../constructs/secret-resource-policy';
 import type { StageNetwork } from '../constructs/stage-network';
 import { ENV } from '../rotation/handlers/environment';
+import { KEYRING_BOOTSTRAP } from '../rotation/keyring';
+import { REDIS_AUTH_TOKEN_FIELD } from '../rotation/redis-auth-token-rotation';
 import { StageStack, type StageStackProps } from './stage-stack';
 
 /** How long the Redis rotation waits for ElastiCache to apply a token change within one step. */
@@ -29,11 +30,8 @@ export interface SecretsStackProps extends StageStackProps {
   readonly network: StageNetwork;
   /** The AWS API endpoints, when the network stack creates them. */
   readonly apiEndpoints?: AwsApiEndpoints;
-  /**
-   * Where the rotation alarms report.
-   * @default - none yet: the alarms are exposed as `alarms` for the alerts stack
-   */
-  readonly alarmActions?: readonly cloudwatch.IAlarmAction[];
+  /** Where every alarm of the stack reports: the stage's security alert topic. */
+  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -63,7 +61,7 @@ export class SecretsStack extends StageStack {
   public readonly redisAuthTokenRotation: RotationFunction;
   /** Receives settle events that failed every retry. */
   public readonly deadLetterQueue: sqs.Queue;
-  /** Every alarm of the stack, for the alerts stack to route. */
+  /** Every alarm of the stack, each notifying `alarmActions`. */
   public readonly alarms: cloudwatch.Alarm[] = [];
   /** The private subnets and API endpoints rotation functions run with (the database credentials' rotation too). */
   public readonly rotationNetwork: {
@@ -116,8 +114,8 @@ export class SecretsStack extends StageStack {
     // as the schedule exists, writes the first key. CloudFormation needs a generated field to
     // create a secret without a literal value; `bootstrap` is that filler.
     const keyringPlaceholder: secretsmanager.SecretStringGenerator = {
-      secretStringTemplate: JSON.stringify({ current: null, previous: null }),
-      generateStringKey: 'bootstrap',
+      secretStringTemplate: JSON.stringify(KEYRING_BOOTSTRAP.template),
+      generateStringKey: KEYRING_BOOTSTRAP.generatedField,
       passwordLength: 32,
       excludePunctuation: true,
       includeSpace: false,
@@ -154,7 +152,7 @@ export class SecretsStack extends StageStack {
       // 64 letters and digits: no character ElastiCache forbids or a client URL would need to escape.
       initialValue: {
         secretStringTemplate: JSON.stringify({}),
-        generateStringKey: 'authToken',
+        generateStringKey: REDIS_AUTH_TOKEN_FIELD,
         passwordLength: 64,
         excludePunctuation: true,
         includeSpace: false,
@@ -201,15 +199,8 @@ export class SecretsStack extends StageStack {
     this.redisAuthTokenRotation = redis.rotation;
   }
 
-  private routeAlarm(alarm: cloudwatch.Alarm, actions: readonly cloudwatch.IAlarmAction[] | undefined): void {
+  private routeAlarm(alarm: cloudwatch.Alarm, actions: readonly cloudwatch.IAlarmAction[]): void {
     this.alarms.push(alarm);
-    if (actions && actions.length > 0) alarm.addAlarmAction(...actions);
-    else {
-      acknowledge(
-        alarm,
-        ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction'],
-        'The security alert topic is created by the alerts stack, which passes it as alarmActions; until then the alarm is visible in the console and exposed as alarms.',
-      );
-    }
+    alarm.addAlarmAction(...actions);
   }
 }

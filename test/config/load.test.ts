@@ -395,6 +395,12 @@ describe('a bad file is refused with the file, field path, value given and what 
       /at most half of session.maxLifetimeSeconds \(30 minutes\)/,
     ],
     [
+      'secrets refreshed no faster than old Redis tokens are dropped',
+      (d) => (d.secrets.clientRefreshMinutes = 10),
+      'externalSecrets.refreshMinutes',
+      /must be shorter than secrets\.clientRefreshMinutes \(10\): the old Redis AUTH token stops working/,
+    ],
+    [
       'an operator namespace that is no DNS label',
       (d) => (d.externalSecrets.namespace = 'External_Secrets'),
       'externalSecrets.namespace',

@@ -1,6 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { RotatedSecret, type RotatedSecretProps } from '../../lib/constructs/rotated-secret';
 import { cdkJsonContext } from '../harness/cdk-app';
@@ -26,6 +28,7 @@ describe('a rotated secret refuses bad settings', () => {
         logRetentionDays: 365,
         deadLetterQueue: new sqs.Queue(stack, 'Dlq'),
       },
+      alarmActions: [new SnsAction(new sns.Topic(stack, 'Alerts'))],
       ...change,
     };
   };
@@ -35,6 +38,13 @@ describe('a rotated secret refuses bad settings', () => {
     const s = stack();
     expect(() => new RotatedSecret(s, 'Secret', props(s, { rotationDays: 0 }))).toThrow(
       'A secret rotates every 1 to 365 days; hydraulic/dev/test was given 0',
+    );
+  });
+
+  test('an error alarm nobody is told about', () => {
+    const s = stack();
+    expect(() => new RotatedSecret(s, 'Secret', props(s, { alarmActions: [] }))).toThrow(
+      'The rotation of hydraulic/dev/test needs an alarm action: an alarm nobody is told about is not an alarm',
     );
   });
 

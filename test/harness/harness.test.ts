@@ -5,6 +5,8 @@ import { Namespace } from 'kubernetes-models/v1';
 import { addObject } from '../../k8s/lib/add-object';
 import { acknowledge } from '../../lib/compliance/acknowledge';
 import { cdkJsonContext } from './cdk-app';
+import { syncExternalSecret } from './external-secrets-sync';
+import { executeGoTemplate } from './go-template';
 import { registerProjectSchema, validateObject, validateObjects } from './k8s-schemas';
 import { ruleFindings } from './rule-packs';
 import serializer from './stable-snapshot';
@@ -88,5 +90,58 @@ describe('the snapshot serializer', () => {
     expect(serializer.test(`${hash}.zip`)).toBe(true);
     expect(serializer.serialize(`${hash}.zip`)).toBe('"[asset-hash].zip"');
     expect(serializer.test('hydraulic-dev-network')).toBe(false);
+  });
+});
+
+describe('the Go template evaluator (External Secrets templates)', () => {
+  const data = { keyring: JSON.stringify({ current: { kid: 'k1', key: 's1' }, previous: null }), port: ' 6379 ', host: 'a<b' };
+
+  test.each([
+    ['{{ .port | trim | atoi }}', '6379'],
+    ['{{ .host | toJson }}', '"a\\u003cb"'],
+    ['{{ with (.keyring | fromJson).current }}t.{{ .kid }}{{ else }}none{{ end }}', 't.k1'],
+    ['{{ with (.keyring | fromJson).previous }}{{ .kid }}{{ else }}none{{ end }}', 'none'],
+    ['{{ $ring := .keyring | fromJson }}{{ with $ring.previous }}{{ .key }}{{ else }}{{ $ring.current.key }}{{ end }}', 's1'],
+    ['a {{- " b " -}} c', 'a b c'],
+    ['{{ if not .host }}empty{{ else }}set{{ end }}', 'set'],
+  ])('evaluates %s as Go would', (template, expected) => {
+    expect(executeGoTemplate(template, data)).toBe(expected);
+  });
+
+  test.each([
+    ['a key the data does not have (missingkey=error)', '{{ .missing }}', 'map has no entry for key "missing"'],
+    ['a field of null', '{{ (.keyring | fromJson).previous.kid }}', 'nil pointer evaluating interface {}.kid'],
+    ['a field of a string', '{{ .port.x }}', "can't evaluate field x in type string"],
+    ['fail', '{{ fail "no key yet" }}', 'no key yet'],
+    ['a function outside the subset', '{{ .port | sha256sum }}', 'function "sha256sum" not defined'],
+    ['range, outside the subset', '{{ range .port }}{{ end }}', 'outside the evaluator'],
+    ['an unclosed if', '{{ if .port }}x', 'has no {{ end }}'],
+  ])('fails on %s', (_name, template, message) => {
+    expect(() => executeGoTemplate(template, data)).toThrow(message);
+  });
+
+  test('an External Secrets sync fails on a missing property, an unknown store or a namespace the store refuses', () => {
+    const store = {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: 'sm' },
+      spec: { provider: { aws: { service: 'SecretsManager' } }, conditions: [{ namespaces: ['app'] }] },
+    };
+    const externalSecret = (namespace: string, storeName: string, property?: string) => ({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'x', namespace },
+      spec: {
+        secretStoreRef: { kind: 'ClusterSecretStore', name: storeName },
+        target: {},
+        data: [{ secretKey: 'v', remoteRef: { key: 's', ...(property ? { property } : {}) } }],
+      },
+    });
+    const values = { secrets: { s: JSON.stringify({ a: { b: 'c' }, n: null }) }, parameters: {} };
+    expect(syncExternalSecret(externalSecret('app', 'sm', 'a.b'), [store], values)).toEqual({ v: 'c' });
+    expect(syncExternalSecret(externalSecret('app', 'sm', 'n'), [store], values)).toEqual({ v: '' });
+    expect(() => syncExternalSecret(externalSecret('app', 'sm', 'n.kid'), [store], values)).toThrow('key n.kid does not exist in secret s');
+    expect(() => syncExternalSecret(externalSecret('app', 'other'), [store], values)).toThrow('ClusterSecretStore "other" does not exist');
+    expect(() => syncExternalSecret(externalSecret('kong', 'sm'), [store], values)).toThrow('does not admit namespace kong');
   });
 });

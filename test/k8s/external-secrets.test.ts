@@ -1,4 +1,4 @@
-import { SYNCED_SECRETS } from '../../k8s/charts/external-secrets';
+import { KEYRING_SECRET_KEY, SYNCED_SECRETS } from '../../k8s/charts/external-secrets';
 import { ExternalSecret } from '../../k8s/crds/external-secrets';
 import { stageConfig } from '../harness/cdk-app';
 import { chartObjects, objectNamed } from '../harness/k8s-charts';
@@ -53,12 +53,19 @@ describe.each(['dev', 'prod'])('the %s External Secrets chart', (stageName) => {
       Array(3).fill(`hydraulic-${stageName}-parameter-store`),
     );
     expect(redis.spec.data[3].sourceRef).toBeUndefined();
+    // The secret is JSON {"authToken": "..."}: the token is that property, not the whole value.
+    expect(redis.spec.data[3].remoteRef.property).toBe('authToken');
   });
 
-  test('the JWT signing keys come whole, current and previous, so tokens signed before a rotation still verify', () => {
-    expect(objectNamed(objects, 'ExternalSecret', SYNCED_SECRETS.jwtSigningKeys).spec.dataFrom).toEqual([
-      { extract: { key: `hydraulic/${stageName}/jwt-signing-key` } },
-    ]);
+  test('each keyring comes whole, in one key, so a null previous key (before the second rotation) cannot fail the sync', () => {
+    for (const [name, purpose] of [
+      [SYNCED_SECRETS.jwtSigningKeys, 'jwt-signing-key'],
+      [SYNCED_SECRETS.apiKeyEncryptionKeys, 'api-key-encryption-key'],
+    ]) {
+      const sync = objectNamed(objects, 'ExternalSecret', name);
+      expect(sync.spec.data).toEqual([{ secretKey: KEYRING_SECRET_KEY, remoteRef: { key: `hydraulic/${stageName}/${purpose}` } }]);
+      expect(sync.spec.dataFrom).toBeUndefined();
+    }
   });
 
   test('the database connection carries the endpoint and the credentials', () => {

@@ -4,7 +4,10 @@ import { CONFIG_RULES } from '../../lib/constructs/configuration-compliance';
 import { PATCH_SLAS } from '../../lib/constructs/finding-routing';
 import { GUARD_DUTY_FEATURES } from '../../lib/constructs/threat-detection';
 import { buildStage, committedStage, stageConfig, templateOf } from '../harness/cdk-app';
+import { objectNamed, renderStageObjects } from '../harness/k8s-charts';
 import { ruleFindings } from '../harness/rule-packs';
+import { ACCESS_LOG_FORMAT } from '../../k8s/charts/gateway/kong-helm-values';
+import { gatewayLogShipperValues } from '../../k8s/install/gateway-log-shipper-values';
 
 const only = (template: Template, type: string, where: (resource: any) => boolean = () => true) => {
   const found = Object.entries(template.findResources(type)).filter(([, resource]) => where(resource));
@@ -38,6 +41,7 @@ describe.each(['dev', 'prod'])('the %s audit stack', (stageName) => {
   const template = templateOf(stage.audit);
   const config = stageConfig(stageName);
   const { account, region } = config.aws;
+  const clusterObjects = renderStageObjects(config);
   const archiveName = `hydraulic-${stageName}-audit-${account}-${region}`;
   const accessLogName = `hydraulic-${stageName}-access-logs-${account}-${region}`;
 
@@ -191,6 +195,89 @@ describe.each(['dev', 'prod'])('the %s audit stack', (stageName) => {
       expect(delivery.Principal).toEqual({ AWS: 'arn:aws:iam::054676820928:root' });
       expect(delivery.Action).toBe('s3:PutObject');
       expect(JSON.stringify(delivery.Resource)).toContain(`/alb/AWSLogs/${account}/*`);
+    });
+
+    test('is the bucket and prefix the cluster’s ALB Ingress writes its access logs to, which ELB may write', () => {
+      const params = objectNamed(clusterObjects, 'IngressClassParams', `hydraulic-${stageName}-edge`);
+      const attribute = (key: string) => params.spec.loadBalancerAttributes.find((candidate: any) => candidate.key === key)?.value;
+      expect(attribute('access_logs.s3.enabled')).toBe('true');
+      expect(attribute('access_logs.s3.bucket')).toBe(bucket().Properties.BucketName);
+      // ELB writes <prefix>/AWSLogs/<account>/elasticloadbalancing/<region>/...: the policy must admit exactly that.
+      const delivery = policyOf(template, bucket().logicalId).find((statement) => statement.Sid === 'LoadBalancerAccessLogDelivery');
+      expect(delivery.Resource['Fn::Join'][1].at(-1)).toBe(`/${attribute('access_logs.s3.prefix')}/AWSLogs/${account}/*`);
+    });
+  });
+
+  describe('the gateway alarms read what Kong writes and the shipper sends', () => {
+    const [groupId] = Object.keys(
+      template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: `/hydraulic/${stageName}/gateway-access` } }),
+    );
+    const fileLog: any = clusterObjects.find((object: any) => object.kind === 'KongClusterPlugin' && object.plugin === 'file-log');
+    /**
+     * One line of Kong's audit log: Kong 3.9's log serializer (kong/pdk/log.lua, `serialize`) with the
+     * request Kong refused for a bad token, plus every custom field the rendered file-log plugin adds.
+     */
+    const line: Record<string, unknown> = {
+      request: {
+        uri: '/systems?page=2',
+        url: 'https://api/systems?page=2',
+        method: 'GET',
+        headers: { authorization: 'REDACTED' },
+        size: 120,
+      },
+      upstream_uri: '',
+      response: { status: 401, headers: {}, size: 80 },
+      latencies: { kong: 1, proxy: -1, request: 1 },
+      tries: [],
+      authenticated_entity: null,
+      route: { name: 'systems-read' },
+      service: { name: 'backend-api' },
+      consumer: { username: 'tenant-456', id: '00000000-0000-0000-0000-000000000001' },
+      client_ip: '203.0.113.9',
+      started_at: 1767225600000,
+      source: 'kong',
+      ...Object.fromEntries(Object.keys(fileLog.config.custom_fields_by_lua).map((field) => [field, 'value'])),
+    };
+    const selectors = (): string[] => {
+      const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'))
+        .filter((filter: any) => filter.Properties.LogGroupName.Ref === groupId)
+        .map((filter: any) => filter.Properties.FilterPattern as string);
+      const rules = Object.values(template.findResources('AWS::CloudWatch::InsightRule')).map((rule: any) => JSON.stringify(rule));
+      expect(filters.length).toBeGreaterThan(0);
+      expect(rules.length).toBeGreaterThan(0);
+      return [...new Set([...filters, ...rules].flatMap((text) => text.match(/\$\.[A-Za-z_][\w.]*/g) ?? []))];
+    };
+
+    test('Kong writes every field the metric filters and the Contributor Insights rule select, as a value', () => {
+      const selected = selectors();
+      expect(selected).toEqual(expect.arrayContaining(['$.response.status', '$.client_ip']));
+      for (const selector of selected) {
+        const value = selector
+          .slice(2)
+          .split('.')
+          .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), line);
+        expect({ selector, type: typeof value }).toEqual({ selector, type: expect.stringMatching(/^(string|number)$/) });
+      }
+    });
+
+    test('no custom audit field replaces a serializer field the alarms select', () => {
+      const custom = Object.keys(fileLog.config.custom_fields_by_lua);
+      for (const selector of selectors()) expect(custom).not.toContain(selector.slice(2).split('.')[0]);
+    });
+
+    test('the audit log is global and on stdout, which the shipper tails; Kong’s nginx access log there never counts twice', () => {
+      expect(fileLog.metadata.labels.global).toBe('true');
+      expect(fileLog.config.path).toBe('/dev/stdout');
+      // The nginx access log shares stdout but has no response object: the 401 and 403 selectors skip it.
+      const nginxLine = JSON.parse(
+        ACCESS_LOG_FORMAT.slice(ACCESS_LOG_FORMAT.indexOf("'") + 1, -1)
+          .replace(/\$[a-z_]+/g, '0')
+          .replace(/"0"/g, '"x"'),
+      );
+      expect(nginxLine.response).toBeUndefined();
+      const shipper = gatewayLogShipperValues(config) as any;
+      expect(shipper.cloudWatchLogs).toMatchObject({ logGroupName: `/hydraulic/${stageName}/gateway-access`, logKey: 'log' });
+      expect(shipper.input.path).toBe(`/var/log/containers/*_${config.serviceGraph.gateway.namespace}_proxy-*.log`);
     });
   });
 

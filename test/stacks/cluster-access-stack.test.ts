@@ -1,18 +1,31 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { chartObjects } from '../harness/k8s-charts';
+import { renderStageObjects } from '../harness/k8s-charts';
 import { ExternalSecretsAccess } from '../../lib/constructs/external-secrets-access';
 import { committedStage, stageConfig, templateOf } from '../harness/cdk-app';
+import { gatewayLogShipperValues } from '../../k8s/install/gateway-log-shipper-values';
+import { Naming } from '../../lib/config';
+import { GATEWAY_LOG_SHIPPER } from '../../lib/config/gateway-access-log';
 import { ruleFindings } from '../harness/rule-packs';
 
 describe.each(['dev', 'prod'])('the %s cluster access stack', (stageName) => {
   const stage = committedStage(stageName);
   const template = templateOf(stage.clusterAccess);
   const config = stageConfig(stageName);
+  const naming = new Naming(config);
   const prefix = `arn:aws:secretsmanager:${config.aws.region}:${config.aws.account}:secret:hydraulic/${stageName}/`;
-  const [role] = Object.values(template.findResources('AWS::IAM::Role'));
-  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+  const roleNamed = (name: string): any => {
+    const found = Object.values(template.findResources('AWS::IAM::Role')).filter((candidate) => candidate.Properties.RoleName === name);
+    if (found.length !== 1) throw new Error(`expected one role ${name}, found ${found.length}`);
+    return found[0];
+  };
+  const policiesOf = (role: any): any[] => {
+    const ids = role.Properties.ManagedPolicyArns.map((arn: any) => arn.Ref);
+    return ids.map((id: string) => template.toJSON().Resources[id]);
+  };
+  const role = roleNamed(`hydraulic-${stageName}-external-secrets`);
+  const policies = policiesOf(role);
   const statements: any[] = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
   const statement = (sid: string) => statements.find((candidate) => candidate.Sid === sid);
 
@@ -21,7 +34,6 @@ describe.each(['dev', 'prod'])('the %s cluster access stack', (stageName) => {
   test('passes the four rule packs with nothing unacknowledged', () => expect(ruleFindings(stage.clusterAccess)).toEqual([]));
 
   test('the role is named by the naming module and has no inline policy', () => {
-    expect(role.Properties.RoleName).toBe(`hydraulic-${stageName}-external-secrets`);
     expect(role.Properties.Policies).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toEqual([]);
   });
@@ -46,6 +58,12 @@ describe.each(['dev', 'prod'])('the %s cluster access stack', (stageName) => {
 
   test('the Pod Identity association hands the role to that ServiceAccount, with session tags on', () => {
     template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+      RoleArn: {
+        'Fn::GetAtt': [
+          Object.keys(template.findResources('AWS::IAM::Role', { Properties: { RoleName: role.Properties.RoleName } }))[0],
+          'Arn',
+        ],
+      },
       ClusterName: config.kubernetes.clusterName,
       Namespace: 'external-secrets',
       ServiceAccount: 'external-secrets',
@@ -85,8 +103,8 @@ describe.each(['dev', 'prod'])('the %s cluster access stack', (stageName) => {
     expect(decrypt.Condition.StringLike['kms:EncryptionContext:SecretARN'].every((arn: string) => arn.startsWith(prefix))).toBe(true);
   });
 
-  test('the role can read exactly what the cluster’s ExternalSecrets read: no more, no less', () => {
-    const keys = chartObjects(config, 'external-secrets')
+  test('the role can read exactly what the ExternalSecrets of every chart (mesh and gateway) read: no more, no less', () => {
+    const keys = renderStageObjects(config)
       .filter((o) => o.kind === 'ExternalSecret')
       .flatMap((o) => [...((o.spec as any).data ?? []), ...((o.spec as any).dataFrom ?? []).map((d: any) => ({ remoteRef: d.extract }))])
       .map((entry) => entry.remoteRef.key as string);
@@ -97,6 +115,48 @@ describe.each(['dev', 'prod'])('the %s cluster access stack', (stageName) => {
       ...statement('ReadProjectParameters').Resource.map((arn: string) => arn.slice(arn.indexOf(':parameter') + ':parameter'.length)),
     ];
     expect([...new Set(keys)].sort()).toEqual([...granted].sort());
+  });
+  describe('the gateway log shipper', () => {
+    const shipper = roleNamed(`hydraulic-${stageName}-gateway-log-shipper`);
+    const [policy] = policiesOf(shipper);
+    const groupArn = `arn:aws:logs:${config.aws.region}:${config.aws.account}:log-group:${naming.gatewayAccessLogGroupName}`;
+
+    test('may only create streams in and put events to the gateway log group the security alarms read', () => {
+      expect(policiesOf(shipper)).toHaveLength(1);
+      expect(shipper.Properties.Policies).toBeUndefined();
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        { Sid: 'WriteOneLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${groupArn}:*` },
+      ]);
+      expect(
+        templateOf(stage.audit).findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: naming.gatewayAccessLogGroupName } }),
+      ).not.toEqual({});
+    });
+
+    test('only EKS Pod Identity may assume it, for the shipper’s ServiceAccount, which the rendered Helm values install', () => {
+      const values = gatewayLogShipperValues(config) as any;
+      expect(shipper.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': config.aws.account,
+              'aws:RequestTag/eks-cluster-arn': `arn:aws:eks:${config.aws.region}:${config.aws.account}:cluster/${config.kubernetes.clusterName}`,
+              'aws:RequestTag/kubernetes-namespace': GATEWAY_LOG_SHIPPER.namespace,
+              'aws:RequestTag/kubernetes-service-account': values.serviceAccount.name,
+            },
+          },
+        },
+      ]);
+      template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', {
+        ClusterName: config.kubernetes.clusterName,
+        Namespace: GATEWAY_LOG_SHIPPER.namespace,
+        ServiceAccount: values.serviceAccount.name,
+        DisableSessionTags: false,
+      });
+      expect(values.cloudWatchLogs.logGroupName).toBe(naming.gatewayAccessLogGroupName);
+    });
   });
 });
 

@@ -31,6 +31,26 @@ describe.each(['dev', 'prod'])('every %s stack', (stageName) => {
     }
   });
 
+  test('every alarm of every stack notifies the security alert topic, with actions enabled', () => {
+    const audit = templateOf(stage.audit);
+    const [topicId] = Object.keys(audit.findResources('AWS::SNS::Topic', { Properties: { TopicName: naming.alertTopicName } }));
+    // Other stacks read the topic's ARN from the audit stack's output (Fn::GetStackOutput, no export).
+    const [outputName] =
+      Object.entries(audit.toJSON().Outputs ?? {}).find(([, output]: [string, any]) => output.Value?.Ref === topicId) ?? [];
+    const fromOtherStack = {
+      'Fn::GetStackOutput': { OutputName: outputName, StackName: stage.audit.stackName, Region: config.aws.region },
+    };
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    // The audit stack's security alarms, the rotation functions' and the dead-letter queue's at least.
+    expect(alarms.filter((alarm) => alarm.id.startsWith(stage.secrets.stackName))).toHaveLength(4);
+    expect(alarms.length).toBeGreaterThanOrEqual(12);
+    for (const alarm of alarms) {
+      const topic = alarm.id.startsWith(`${stage.audit.stackName}/`) ? { Ref: topicId } : fromOtherStack;
+      expect({ id: alarm.id, actions: alarm.Properties.AlarmActions }).toEqual({ id: alarm.id, actions: expect.arrayContaining([topic]) });
+      expect({ id: alarm.id, enabled: alarm.Properties.ActionsEnabled ?? true }).toEqual({ id: alarm.id, enabled: true });
+    }
+  });
+
   test('encrypts every SNS topic with a KMS key', () => {
     const topics = resources('AWS::SNS::Topic');
     expect(topics.length).toBeGreaterThanOrEqual(1);

@@ -10,11 +10,11 @@
 const VERIFIED = 'kong.client.get_credential() ~= nil';
 
 /**
- * One claim of the request's JWT, read only after the jwt plugin verified the token (the token is
+ * Lua returning one claim of the request's JWT, read only after the jwt plugin verified the token (the token is
  * then the Authorization header's, since query and cookie tokens are turned off). Claims of an
  * unverified token are the client's words, so failed authentications carry no identity.
  */
-function verifiedClaim(claim: string): string {
+export function verifiedClaim(claim: string): string {
   return [
     `if not (${VERIFIED}) then return nil end`,
     "local payload = (kong.request.get_header('authorization') or ''):match('^%s*[Bb]earer%s+[^.]+%.([^.]+)%.')",

@@ -6,19 +6,11 @@ import { KongPlugin } from '../../crds/kong/kong-plugin';
 import { addObject } from '../../lib/add-object';
 import { StageChart, type StageChartProps } from '../stage-chart';
 import { GatewayNames, KONG_INGRESS_CLASS, SIGNING_KEY_REFRESH } from './gateway-names';
+import { JWT_CREDENTIAL_SLOTS, jwtCredentialTemplate, SIGNING_KEYRING } from './jwt-credentials';
 
 /** The labels Kong Ingress Controller finds a consumer's credential Secrets by. */
 function credentialLabels(type: 'jwt' | 'acl'): Record<string, string> {
   return { 'konghq.com/credential': type, 'konghq.com/secret': 'true' };
-}
-
-/**
- * The key id (`kid`) of a credential: the consumer, a dot, and the first 16 hex digits of the
- * SHA-256 of the signing key. The auth service computes the same value when it signs, so a token
- * names the key that signed it and keeps validating after rotation moves that key to `previous`.
- */
-export function signingKeyId(consumer: string, keyExpression: string): string {
-  return `${consumer}.{{ ${keyExpression} | sha256sum | trunc 16 }}`;
 }
 
 /**
@@ -30,7 +22,9 @@ export function signingKeyId(consumer: string, keyExpression: string): string {
  * - the ip-restriction plugin when `ipAllowLists` lists it.
  *
  * Kong's open-source jwt plugin finds the credential by the token's `kid` claim (payload, then JOSE
- * header), so a consumer's two credentials differ by the signing key's fingerprint.
+ * header): `<consumer>.<kid of the keyring entry>` (`jwtKeyId` in `jwt-credentials.ts`), unique across consumers as
+ * Kong requires, and naming the key that signed the token, so it keeps validating after rotation
+ * moves that key to `previous`.
  */
 export class GatewayConsumersChart extends StageChart {
   constructor(scope: Construct, id: string, props: StageChartProps) {
@@ -38,51 +32,30 @@ export class GatewayConsumersChart extends StageChart {
     const names = new GatewayNames(this.config);
     const namespace = this.config.serviceGraph.gateway.namespace;
     const store = { name: names.secretsManagerStore, kind: 'ClusterSecretStore' } as const;
-    const signingKeys = [
-      { secretKey: 'current', key: names.signingKeySecret, property: 'current' },
-      { secretKey: 'previous', key: names.signingKeySecret, property: 'previous' },
-    ];
-    // Until the first rotation the previous key may be empty or equal to the current one; Kong
-    // refuses two credentials with one key, so the previous slot then holds a key id no token carries.
-    const noPrevious = '{{ if or (empty .previous) (eq .previous .current) }}';
+    // The whole keyring, never one of its properties: External Secrets fails a sync when a
+    // property is missing, and `previous` is null until the second rotation.
+    const keyring = [{ secretKey: SIGNING_KEYRING, key: names.signingKeySecret }];
 
     for (const consumer of this.config.gateway.consumers) {
-      const jwtCurrent = names.jwtCredential(consumer.name, 'current');
-      const jwtPrevious = names.jwtCredential(consumer.name, 'previous');
-      addObject(
-        this,
-        `${consumer.name}-jwt-current`,
-        new ExternalSecret({
-          name: jwtCurrent,
-          namespace,
-          store,
-          refreshInterval: SIGNING_KEY_REFRESH,
-          data: signingKeys,
-          target: {
-            labels: credentialLabels('jwt'),
-            template: { key: signingKeyId(consumer.name, '.current'), algorithm: 'HS256', secret: '{{ .current }}' },
-          },
-        }),
-      );
-      addObject(
-        this,
-        `${consumer.name}-jwt-previous`,
-        new ExternalSecret({
-          name: jwtPrevious,
-          namespace,
-          store,
-          refreshInterval: SIGNING_KEY_REFRESH,
-          data: signingKeys,
-          target: {
-            labels: credentialLabels('jwt'),
-            template: {
-              key: `${noPrevious}${consumer.name}.no-previous-key{{ else }}${signingKeyId(consumer.name, '.previous')}{{ end }}`,
-              algorithm: 'HS256',
-              secret: `${noPrevious}{{ .current }}{{ else }}{{ .previous }}{{ end }}`,
+      const jwtCredentials = JWT_CREDENTIAL_SLOTS.map((slot) => {
+        const name = names.jwtCredential(consumer.name, slot);
+        addObject(
+          this,
+          `${consumer.name}-jwt-${slot}`,
+          new ExternalSecret({
+            name,
+            namespace,
+            store,
+            refreshInterval: SIGNING_KEY_REFRESH,
+            data: keyring,
+            target: {
+              labels: credentialLabels('jwt'),
+              template: jwtCredentialTemplate(consumer.name, slot, names.signingKeySecret),
             },
-          },
-        }),
-      );
+          }),
+        );
+        return name;
+      });
 
       const permissions = [
         ...new Set(
@@ -122,7 +95,7 @@ export class GatewayConsumersChart extends StageChart {
           namespace,
           username: consumer.name,
           ingressClass: KONG_INGRESS_CLASS,
-          credentials: [jwtCurrent, jwtPrevious, ...aclCredentials],
+          credentials: [...jwtCredentials, ...aclCredentials],
           plugins: allowList ? [names.ipAllowList(consumer.name)] : [],
         }),
       );

@@ -25,8 +25,10 @@ export const KONG_POD_LABELS = { 'app.kubernetes.io/name': 'kong', 'app.kubernet
  *
  * - HTTPS only: one listener on 443, no HTTP listener to redirect from; the TLS 1.3 policy and the
  *   ACM certificate from config; TLS again from the ALB to Kong.
- * - The WAF web ACL attached by name; if WAF cannot be reached, the ALB fails closed.
- * - Access logs to an S3 bucket; invalid header fields dropped; strictest desync mitigation;
+ * - The WAF web ACL attached by name; if WAF cannot be reached, the ALB fails closed. With
+ *   `edge.shieldAdvanced`, Shield Advanced protects the ALB.
+ * - Access logs to the audit stack's access-log bucket, under the prefix its policy admits;
+ *   invalid header fields dropped; strictest desync mitigation;
  *   the client address appended to X-Forwarded-For, where Kong reads it (trusted_ips).
  * - Settings live in IngressClassParams, which no Ingress annotation can override, and only Kong's
  *   namespace may use the class.
@@ -44,7 +46,7 @@ export class GatewayEdgeChart extends StageChart {
     const attributes: KeyValue[] = [
       { key: 'access_logs.s3.enabled', value: 'true' },
       { key: 'access_logs.s3.bucket', value: names.accessLogBucket },
-      { key: 'access_logs.s3.prefix', value: 'edge' },
+      { key: 'access_logs.s3.prefix', value: names.accessLogPrefix },
       { key: 'deletion_protection.enabled', value: 'true' },
       { key: 'routing.http.drop_invalid_header_fields.enabled', value: 'true' },
       { key: 'routing.http.desync_mitigation_mode', value: 'strictest' },
@@ -94,6 +96,9 @@ export class GatewayEdgeChart extends StageChart {
             'alb.ingress.kubernetes.io/healthcheck-port': String(KONG_STATUS_PORT),
             'alb.ingress.kubernetes.io/healthcheck-path': '/status/ready',
             'alb.ingress.kubernetes.io/success-codes': '200',
+            // The CDK side adds the account's ALBs to a Shield protection group; the protection of
+            // this ALB itself can only be created once it exists, by the controller.
+            ...(this.config.edge.shieldAdvanced ? { 'alb.ingress.kubernetes.io/shield-advanced-protection': 'true' } : {}),
           },
         },
         spec: {

@@ -1,4 +1,5 @@
-import { Naming, type StageConfig } from '../../../lib/config';
+import { Naming, PARAMETER_PATHS, SECRET_PURPOSES, type StageConfig } from '../../../lib/config';
+import { secretStoreNames } from '../external-secrets';
 
 /** The ingress class Kong Ingress Controller is installed with (Helm `ingressController.ingressClass`). */
 export const KONG_INGRESS_CLASS = 'kong';
@@ -8,6 +9,9 @@ export const KONG_RELEASE = 'kong';
 
 /** Kong's proxy Service (Helm `proxy.nameOverride`): ClusterIP, reached only through the ALB. */
 export const KONG_PROXY_SERVICE = 'kong-proxy';
+
+/** The name of the Kong container in Kong's pods (the Helm chart's): its stdout carries the audit log. */
+export const KONG_PROXY_CONTAINER = 'proxy';
 
 /** The proxy's HTTPS port in the pod and on the Service. */
 export const KONG_PROXY_CONTAINER_PORT = 8443;
@@ -22,8 +26,11 @@ export const CORRELATION_HEADER = 'X-Correlation-ID';
 /** How often External Secrets re-reads the JWT signing keys: a rotated key reaches Kong within this. */
 export const SIGNING_KEY_REFRESH = '1m';
 
-/** How often External Secrets re-reads the Redis endpoint and AUTH token. */
-export const REDIS_REFRESH = '5m';
+/**
+ * How often External Secrets re-reads the Redis endpoint and AUTH token: well inside the smallest
+ * `secrets.clientRefreshMinutes` (5), after which a rotation's old token stops working.
+ */
+export const REDIS_REFRESH = '1m';
 
 /** The Secret (in Kong's namespace) holding the Redis fields the rate-limiting plugins patch in. */
 export const REDIS_SECRET = 'kong-rate-limit-redis';
@@ -41,12 +48,12 @@ export class GatewayNames {
 
   /** The ClusterSecretStore of AWS Secrets Manager (rendered by the mesh's secrets chart). */
   public get secretsManagerStore(): string {
-    return this.naming.clusterObjectName('secrets-manager');
+    return secretStoreNames(this.naming).secretsManager;
   }
 
   /** The ClusterSecretStore of SSM Parameter Store (rendered by the mesh's secrets chart). */
   public get parameterStore(): string {
-    return this.naming.clusterObjectName('parameter-store');
+    return secretStoreNames(this.naming).parameterStore;
   }
 
   /** The global per-tenant rate limit (cluster-scoped, so named per stage). */
@@ -89,9 +96,18 @@ export class GatewayNames {
     return `${consumer}-ip-allow-list`;
   }
 
-  /** The S3 bucket the ALB writes its access logs to (SSE-S3: ALB access logs support no KMS key). */
+  /**
+   * The S3 bucket the ALB writes its access logs to: the audit stack's access-log bucket (SSE-S3:
+   * ALB access logs support no KMS key), whose policy admits Elastic Load Balancing under
+   * {@link accessLogPrefix} only.
+   */
   public get accessLogBucket(): string {
-    return this.naming.bucketName('alb-access-logs', this.config.aws.account, this.config.aws.region);
+    return this.naming.accessLogBucketName(this.config.aws.account, this.config.aws.region);
+  }
+
+  /** The key prefix of the ALB's access logs in {@link accessLogBucket}. */
+  public get accessLogPrefix(): string {
+    return this.naming.loadBalancerLogPrefix;
   }
 
   /** The WAF web ACL the ALB is attached to (created by the CDK side). */
@@ -99,18 +115,19 @@ export class GatewayNames {
     return this.naming.webAclName;
   }
 
-  /** The Secrets Manager secret of the JWT signing keys: JSON `{"current": "...", "previous": "..."}`. */
+  /** The Secrets Manager secret of the JWT signing keyring (`lib/rotation/keyring.ts`: `{"current":{"kid","key"},"previous":…|null}`). */
   public get signingKeySecret(): string {
-    return this.naming.secretName('jwt-signing-key');
+    return this.naming.secretName(SECRET_PURPOSES.jwtSigningKey);
   }
 
-  /** The Secrets Manager secret of the Redis AUTH token (the whole value is the token). */
+  /** The Secrets Manager secret of the Redis AUTH token: JSON `{"authToken": "..."}` (`REDIS_AUTH_TOKEN_FIELD`). */
   public get redisAuthTokenSecret(): string {
-    return this.naming.secretName('redis-auth-token');
+    return this.naming.secretName(SECRET_PURPOSES.redisAuthToken);
   }
 
   /** An SSM parameter of the Redis endpoint, written by the cache stack. */
   public redisParameter(field: 'host' | 'port' | 'tls'): string {
-    return this.naming.parameterName(`redis/${field}`);
+    const paths = { host: PARAMETER_PATHS.redisHost, port: PARAMETER_PATHS.redisPort, tls: PARAMETER_PATHS.redisTls };
+    return this.naming.parameterName(paths[field]);
   }
 }

@@ -4,6 +4,7 @@ import { addObject } from '../../lib/add-object';
 import { StageChart, type StageChartProps } from '../stage-chart';
 import { AUDIT_FIELDS } from './audit-fields';
 import { CORRELATION_HEADER, GatewayNames, KONG_INGRESS_CLASS } from './gateway-names';
+import { identityHeadersLua } from './identity-headers';
 
 /**
  * Response headers that name the software behind the gateway. Kong's own `Server` and `Via` are
@@ -23,7 +24,8 @@ export const BANNER_HEADERS = [
 /**
  * Global plugins every route gets, whatever created it: a request body limit, a correlation id on
  * every request (in the access log and the audit log, and returned to the client), upstream
- * banners removed, and an audit log line with the design document's fields for every request.
+ * banners removed, the identity headers the mesh's audit log reads (set only from a verified
+ * token), and an audit log line with the design document's fields for every request.
  */
 export class GatewayHygieneChart extends StageChart {
   constructor(scope: Construct, id: string, props: StageChartProps) {
@@ -67,6 +69,18 @@ export class GatewayHygieneChart extends StageChart {
         name: names.globalPlugin('hide-banners'),
         plugin: 'response-transformer',
         config: { remove: { headers: [...BANNER_HEADERS] } },
+      }),
+    );
+
+    addObject(
+      this,
+      'identity-headers',
+      new KongClusterPlugin({
+        ...global,
+        name: names.globalPlugin('identity-headers'),
+        plugin: 'post-function',
+        // The user, tenant and device headers the mesh's audit log records: only from a verified token.
+        config: { access: [identityHeadersLua(this.config.mesh.auditHeaders)] },
       }),
     );
 

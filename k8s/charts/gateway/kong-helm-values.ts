@@ -44,7 +44,9 @@ export function kongHelmValues(config: StageConfig): Record<string, unknown> {
   return {
     image: { ...KONG_IMAGE },
     deployment: { serviceAccount: { create: true, name: gateway.serviceAccount, automountServiceAccountToken: false } },
-    podAnnotations: { 'sidecar.istio.io/inject': 'true' },
+    // A label, not the annotation: Istio's injector only sees pods of a namespace without the
+    // istio-injection label (Kong's, created by Helm) through this pod label.
+    podLabels: { 'sidecar.istio.io/inject': 'true' },
     env: {
       database: 'off',
       trusted_ips: config.network.cidr,

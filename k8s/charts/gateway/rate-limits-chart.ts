@@ -2,6 +2,7 @@ import type { Construct } from 'constructs';
 import { ExternalSecret } from '../../crds/external-secret';
 import { KongClusterPlugin, type KongConfigPatch } from '../../crds/kong/kong-plugin';
 import type { RateLimitingConfig } from '../../crds/kong/plugin-configs';
+import { REDIS_AUTH_TOKEN_FIELD } from '../../../lib/rotation/redis-auth-token-rotation';
 import { addObject } from '../../lib/add-object';
 import { StageChart, type StageChartProps } from '../stage-chart';
 import { GatewayNames, KONG_INGRESS_CLASS, REDIS_REFRESH, REDIS_SECRET } from './gateway-names';
@@ -46,13 +47,15 @@ export class GatewayRateLimitsChart extends StageChart {
         data: [
           { secretKey: 'endpoint', key: names.redisParameter('host'), store: parameters },
           { secretKey: 'endpointPort', key: names.redisParameter('port'), store: parameters },
-          { secretKey: 'authToken', key: names.redisAuthTokenSecret },
+          { secretKey: 'authToken', key: names.redisAuthTokenSecret, property: REDIS_AUTH_TOKEN_FIELD },
         ],
         target: {
           labels: { 'konghq.com/secret': 'true' },
           template: {
             host: '{{ .endpoint | trim | toJson }}',
-            port: '{{ .endpointPort | trim | atoi }}',
+            // Sprig's atoi turns anything but a number into 0, which would leave Kong without Redis
+            // and, fault tolerant, without limits: refuse to sync instead.
+            port: `{{ with .endpointPort | trim | atoi }}{{ . }}{{ else }}{{ fail "${names.redisParameter('port')} is not a port number" }}{{ end }}`,
             server_name: '{{ .endpoint | trim | toJson }}',
             password: '{{ .authToken | toJson }}',
           },

@@ -104,6 +104,19 @@ export interface FileLogConfig {
   readonly custom_fields_by_lua?: Readonly<Record<string, string>>;
 }
 
+/**
+ * `post-function` (kong/plugins/pre-function/_schema.lua): Lua chunks run after every other
+ * plugin of a phase, in Kong's `untrusted_lua` sandbox.
+ */
+export interface PostFunctionConfig {
+  readonly certificate?: readonly string[];
+  readonly rewrite?: readonly string[];
+  readonly access?: readonly string[];
+  readonly header_filter?: readonly string[];
+  readonly body_filter?: readonly string[];
+  readonly log?: readonly string[];
+}
+
 /** Every plugin the project renders, by name. A plugin without an entry here cannot be rendered. */
 export interface KongPluginConfigs {
   readonly 'rate-limiting': RateLimitingConfig;
@@ -114,6 +127,7 @@ export interface KongPluginConfigs {
   readonly 'correlation-id': CorrelationIdConfig;
   readonly 'response-transformer': ResponseTransformerConfig;
   readonly 'file-log': FileLogConfig;
+  readonly 'post-function': PostFunctionConfig;
 }
 
 /** The name of a plugin the project renders. */

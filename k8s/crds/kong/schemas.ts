@@ -8,6 +8,7 @@ import correlationId from './plugins/correlation-id.json';
 import fileLog from './plugins/file-log.json';
 import ipRestriction from './plugins/ip-restriction.json';
 import jwt from './plugins/jwt.json';
+import postFunction from './plugins/post-function.json';
 import rateLimiting from './plugins/rate-limiting.json';
 import requestSizeLimiting from './plugins/request-size-limiting.json';
 import responseTransformer from './plugins/response-transformer.json';
@@ -28,6 +29,7 @@ export const KONG_PLUGIN_CONFIG_SCHEMAS: Readonly<Record<KongPluginName, JsonSch
   'correlation-id': correlationId,
   'response-transformer': responseTransformer,
   'file-log': fileLog,
+  'post-function': postFunction,
 };
 
 /**

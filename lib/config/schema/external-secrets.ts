@@ -27,11 +27,14 @@ export const externalSecretsSection = z
 interface RefreshReferences {
   readonly externalSecrets: z.output<typeof externalSecretsSection>;
   readonly session: { readonly maxLifetimeSeconds: number };
+  readonly secrets: { readonly clientRefreshMinutes: number };
 }
 
 /**
  * Checks that secrets are re-read well inside the rotation overlap: after a rotation the previous
- * JWT key stays valid for one session lifetime, and pods must have the new key before then.
+ * JWT key stays valid for one session lifetime, and pods must have the new key before then; the
+ * old Redis AUTH token is dropped `secrets.clientRefreshMinutes` after a rotation, and the synced
+ * Secrets must hold the new one before that.
  */
 export function checkRefreshWithinOverlap(config: RefreshReferences, ctx: z.RefinementCtx): void {
   const limit = config.session.maxLifetimeSeconds / 2 / 60;
@@ -40,6 +43,13 @@ export function checkRefreshWithinOverlap(config: RefreshReferences, ctx: z.Refi
       code: 'custom',
       path: ['externalSecrets', 'refreshMinutes'],
       message: `must be at most half of session.maxLifetimeSeconds (${limit} minutes): a rotated JWT key's predecessor stays valid for one session only`,
+    });
+  }
+  if (config.externalSecrets.refreshMinutes >= config.secrets.clientRefreshMinutes) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['externalSecrets', 'refreshMinutes'],
+      message: `must be shorter than secrets.clientRefreshMinutes (${config.secrets.clientRefreshMinutes}): the old Redis AUTH token stops working that long after a rotation, and every synced Secret must hold the new one before then`,
     });
   }
 }

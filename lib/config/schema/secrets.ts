@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The shortest `secrets.clientRefreshMinutes` allowed: anything reading secrets must re-read them more often. */
+export const MIN_CLIENT_REFRESH_MINUTES = 5;
+
 /** How the stage's secrets reach their clients, which bounds how long an old value must keep working. */
 export const secretsSection = z
   .strictObject({
@@ -10,6 +13,6 @@ export const secretsSection = z
      * key this long after the session lifetime has also passed.
      * @default 60
      */
-    clientRefreshMinutes: z.number().int().min(5).max(1440).default(60),
+    clientRefreshMinutes: z.number().int().min(MIN_CLIENT_REFRESH_MINUTES).max(1440).default(60),
   })
   .prefault({});

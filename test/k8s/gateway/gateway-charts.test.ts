@@ -1,8 +1,11 @@
+import { verifiedClaim } from '../../../k8s/charts/gateway/audit-fields';
 import { BANNER_HEADERS } from '../../../k8s/charts/gateway/hygiene-chart';
+import { auditLogFormat } from '../../../k8s/lib/audit-log';
 import { kongHelmValues } from '../../../k8s/charts/gateway/kong-helm-values';
 import { Naming } from '../../../lib/config';
+import { MIN_CLIENT_REFRESH_MINUTES } from '../../../lib/config/schema/secrets';
 import { stageConfig } from '../../harness/cdk-app';
-import { renderStageCharts } from '../../harness/k8s-charts';
+import { renderStageCharts, renderStageObjects } from '../../harness/k8s-charts';
 import { validateObjects, type RenderedObject } from '../../harness/k8s-schemas';
 
 const GATEWAY_CHARTS = ['gateway-consumers', 'gateway-rate-limits', 'gateway-hygiene', 'gateway-routes', 'gateway-edge'];
@@ -124,7 +127,7 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       expect(secret().spec.data).toEqual([
         { secretKey: 'endpoint', remoteRef: { key: naming.parameterName('redis/host') }, sourceRef: parameterStore },
         { secretKey: 'endpointPort', remoteRef: { key: naming.parameterName('redis/port') }, sourceRef: parameterStore },
-        { secretKey: 'authToken', remoteRef: { key: naming.secretName('redis-auth-token') } },
+        { secretKey: 'authToken', remoteRef: { key: naming.secretName('redis-auth-token'), property: 'authToken' } },
       ]);
     });
 
@@ -132,10 +135,22 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       expect(secret().spec.target.template.data).toEqual({
         host: '{{ .endpoint | trim | toJson }}',
         server_name: '{{ .endpoint | trim | toJson }}',
-        port: '{{ .endpointPort | trim | atoi }}',
+        port: `{{ with .endpointPort | trim | atoi }}{{ . }}{{ else }}{{ fail "${naming.parameterName('redis/port')} is not a port number" }}{{ end }}`,
         password: '{{ .authToken | toJson }}',
       });
     });
+  });
+
+  test('every gateway ExternalSecret re-reads its source well before a rotation’s old value stops working', () => {
+    const secrets = ofKind('ExternalSecret');
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      const minutes = Number(/^(\d+)m$/.exec(secret.spec.refreshInterval)?.[1]);
+      expect({ name: secret.metadata.name, fast: minutes < MIN_CLIENT_REFRESH_MINUTES }).toEqual({
+        name: secret.metadata.name,
+        fast: true,
+      });
+    }
   });
 
   describe('JWT at the edge', () => {
@@ -175,17 +190,18 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
           expect(credential.metadata.namespace).toBe(kong);
           expect(credential.spec.target.template.metadata.labels['konghq.com/credential']).toBe('jwt');
           expect(credential.spec.target.template.data.algorithm).toBe('HS256');
-          expect(credential.spec.data.map((item: any) => item.remoteRef)).toEqual([
-            { key: naming.secretName('jwt-signing-key'), property: 'current' },
-            { key: naming.secretName('jwt-signing-key'), property: 'previous' },
-          ]);
+          // The whole keyring: a property of a null previous key would fail the sync.
+          expect(credential.spec.data).toEqual([{ secretKey: 'keyring', remoteRef: { key: naming.secretName('jwt-signing-key') } }]);
         }
         const current = find('ExternalSecret', `${consumer.name}-jwt-current`).spec.target.template.data;
         const previous = find('ExternalSecret', `${consumer.name}-jwt-previous`).spec.target.template.data;
-        expect(current.secret).toBe('{{ .current }}');
-        expect(current.key).toBe(`${consumer.name}.{{ .current | sha256sum | trunc 16 }}`);
-        expect(previous.secret).toMatch(/\{\{ else \}\}\{\{ \.previous \}\}\{\{ end \}\}$/);
-        expect(previous.key).toContain(`${consumer.name}.{{ .previous | sha256sum | trunc 16 }}`);
+        // kid = <consumer>.<kid of the keyring entry>: unique across consumers, and it follows the key.
+        expect(current.key.startsWith(`{{ with (.keyring | fromJson).current }}${consumer.name}.{{ .kid }}{{ else }}{{ fail `)).toBe(true);
+        expect(current.secret.startsWith('{{ with (.keyring | fromJson).current }}{{ .key }}{{ else }}{{ fail ')).toBe(true);
+        expect(previous.key).toContain(
+          `{{ with (.keyring | fromJson).previous }}${consumer.name}.{{ .kid }}{{ else }}${consumer.name}.no-previous-key{{ end }}`,
+        );
+        expect(previous.secret).toContain('{{ with $ring.previous }}{{ .key }}{{ else }}');
       }
     });
   });
@@ -285,7 +301,7 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
         globalPlugins()
           .map((candidate) => candidate.plugin)
           .sort(),
-      ).toEqual(['correlation-id', 'file-log', 'rate-limiting', 'request-size-limiting', 'response-transformer'].sort());
+      ).toEqual(['correlation-id', 'file-log', 'post-function', 'rate-limiting', 'request-size-limiting', 'response-transformer'].sort());
     });
 
     test('request bodies are limited to the configured size', () => {
@@ -313,6 +329,27 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       const fileLog = plugin('file-log').config;
       expect(fileLog.path).toBe('/dev/stdout');
       for (const field of AUDIT_FIELDS) expect(Object.keys(fileLog.custom_fields_by_lua)).toContain(field);
+    });
+
+    test('the identity headers the mesh’s audit log records are dropped from every request and set only from a verified token', () => {
+      const code: string = plugin('post-function').config.access.join('\n');
+      const headers = config.mesh.auditHeaders;
+      const meshLog = auditLogFormat(headers);
+      for (const [role, claim] of [
+        ['user', 'sub'],
+        ['tenant', 'tenant_id'],
+        ['device', 'device_fingerprint'],
+      ] as const) {
+        const header = headers[role];
+        // The mesh reads exactly the header Kong sets.
+        expect(Object.values(meshLog)).toContain(`%REQ(${header.toUpperCase()})%`);
+        const cleared = code.indexOf(`kong.service.request.clear_header('${header}')`);
+        const set = code.indexOf(`kong.service.request.set_header('${header}', value)`);
+        expect(cleared).toBeGreaterThanOrEqual(0);
+        expect(set).toBeGreaterThan(cleared);
+        expect(code.slice(cleared, set)).toContain(verifiedClaim(claim));
+      }
+      expect(code).not.toContain("request.get_header('x-");
     });
 
     test('identity in the audit log comes only from a verified token', () => {
@@ -347,7 +384,8 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
 
     test('access logs to the S3 bucket named by the naming module; invalid headers dropped; strictest desync mitigation', () => {
       expect(attribute('access_logs.s3.enabled')).toBe('true');
-      expect(attribute('access_logs.s3.bucket')).toBe(naming.bucketName('alb-access-logs', config.aws.account, config.aws.region));
+      expect(attribute('access_logs.s3.bucket')).toBe(naming.accessLogBucketName(config.aws.account, config.aws.region));
+      expect(attribute('access_logs.s3.prefix')).toBe(naming.loadBalancerLogPrefix);
       expect(attribute('routing.http.drop_invalid_header_fields.enabled')).toBe('true');
       expect(attribute('routing.http.desync_mitigation_mode')).toBe('strictest');
       expect(attribute('routing.http.xff_header_processing.mode')).toBe('append');
@@ -383,6 +421,18 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       expect(values.admin.enabled).toBe(false);
     });
 
+    test('Shield Advanced protects the ALB exactly when edge.shieldAdvanced is on (the CDK side adds its protection group)', () => {
+      const annotation = 'alb.ingress.kubernetes.io/shield-advanced-protection';
+      expect(config.edge.shieldAdvanced).toBe(false);
+      expect(alb().metadata.annotations[annotation]).toBeUndefined();
+      const shielded = structuredClone(config);
+      shielded.edge.shieldAdvanced = true;
+      const ingress: any = renderStageCharts(shielded)
+        .get('gateway-edge')!
+        .find((object) => object.kind === 'Ingress');
+      expect(ingress.metadata.annotations[annotation]).toBe('true');
+    });
+
     test('the mesh stays STRICT on Kong except the two ports the ALB reaches', () => {
       const policy = find('PeerAuthentication', 'kong-proxy-from-alb');
       expect(policy.spec.mtls).toEqual({ mode: 'STRICT' });
@@ -398,9 +448,25 @@ describe.each(['dev', 'prod'])('the %s gateway', (stageName) => {
       expect(values().env).toMatchObject({ trusted_ips: config.network.cidr, real_ip_header: 'X-Forwarded-For', real_ip_recursive: 'on' });
     });
 
+    test('the identity Kong runs as is the principal the mesh’s policies admit from the gateway', () => {
+      const principal = `${config.mesh.trustDomain}/ns/${kong}/sa/${values().deployment.serviceAccount.name}`;
+      const policies = renderStageObjects(config).filter((object) => object.kind === 'AuthorizationPolicy');
+      const admitted = new Set(
+        policies.flatMap((policy: any) =>
+          (policy.spec.rules ?? []).flatMap((rule: any) => (rule.from ?? []).flatMap((from: any) => from.source?.principals ?? [])),
+        ),
+      );
+      expect(admitted).toContain(principal);
+      // Kong's own objects (the ALB Ingress, the PeerAuthentication for its pods) live in that namespace.
+      expect(find('Ingress', 'edge').metadata.namespace).toBe(kong);
+      expect(find('PeerAuthentication', 'kong-proxy-from-alb').metadata.namespace).toBe(kong);
+    });
+
     test("Kong runs as the service graph's gateway identity, in the mesh, and verifies Redis certificates", () => {
       expect(values().deployment.serviceAccount.name).toBe(config.serviceGraph.gateway.serviceAccount);
-      expect(values().podAnnotations['sidecar.istio.io/inject']).toBe('true');
+      // The pod label: Istio's injector ignores the annotation in a namespace without injection label.
+      expect(values().podLabels['sidecar.istio.io/inject']).toBe('true');
+      expect(values().podAnnotations).toBeUndefined();
       expect(values().env.lua_ssl_trusted_certificate).toBe('system');
     });
   });
