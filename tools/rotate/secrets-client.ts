@@ -11,6 +11,10 @@ export interface SecretsClientOptions {
   readonly userAgent: string;
   /** A request handler to use instead of the SDK's HTTP client (tests). */
   readonly requestHandler?: SecretsManagerClientConfig['requestHandler'];
+  /** Credentials instead of the SDK's provider chain (tests). */
+  readonly credentials?: SecretsManagerClientConfig['credentials'];
+  /** Tries per call. @default SDK_MAX_ATTEMPTS */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -22,8 +26,9 @@ export function createSecretsClient(options: SecretsClientOptions): SecretsManag
   return new SecretsManagerClient({
     ...(options.region ? { region: options.region } : {}),
     retryMode: 'adaptive',
-    maxAttempts: SDK_MAX_ATTEMPTS,
+    maxAttempts: options.maxAttempts ?? SDK_MAX_ATTEMPTS,
     customUserAgent: options.userAgent,
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }
