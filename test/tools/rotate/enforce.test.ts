@@ -55,7 +55,10 @@ describe('enforce', () => {
     aws.add('hydraulic/dev/jwt-signing-key', 31);
     await enforceRotation(ctx, OPTIONS);
     const [call] = aws.mock.commandCalls(RotateSecretCommand);
-    expect(call.args[0].input).toMatchObject({ SecretId: expect.stringContaining('hydraulic/dev/jwt-signing-key'), RotateImmediately: true });
+    expect(call.args[0].input).toMatchObject({
+      SecretId: expect.stringContaining('hydraulic/dev/jwt-signing-key'),
+      RotateImmediately: true,
+    });
     expect(call.args[0].input.ClientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -121,7 +124,9 @@ describe('enforce', () => {
     aws.add('hydraulic/dev/b', 31);
     aws.mock
       .on(RotateSecretCommand, { SecretId: aws.byName('hydraulic/dev/a').arn })
-      .rejects(Object.assign(new Error('User is not authorized to perform: secretsmanager:RotateSecret'), { name: 'AccessDeniedException' }));
+      .rejects(
+        Object.assign(new Error('User is not authorized to perform: secretsmanager:RotateSecret'), { name: 'AccessDeniedException' }),
+      );
     const outcome = await enforceRotation(ctx, OPTIONS);
     expect(outcome).toMatchObject({ failed: ['hydraulic/dev/a'], rotated: ['hydraulic/dev/b'] });
     expect(events(lines).find((event) => event.event_type === 'secret.rotation.failed').metadata.reason).toMatch(

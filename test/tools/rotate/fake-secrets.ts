@@ -94,7 +94,10 @@ export class FakeSecretsManager {
     this.rotateCalls.push(secret.name);
     if (secret.conflicts > 0) {
       secret.conflicts--;
-      throw new InvalidRequestException({ message: "A previous rotation isn't complete. That rotation will be reattempted.", $metadata: {} });
+      throw new InvalidRequestException({
+        message: "A previous rotation isn't complete. That rotation will be reattempted.",
+        $metadata: {},
+      });
     }
     if (secret.pending) throw new InvalidRequestException({ message: "A previous rotation isn't complete.", $metadata: {} });
     secret.versions[token] = ['AWSPENDING'];
@@ -128,7 +131,8 @@ export class FakeSecretsManager {
 
   private find(secretId: string): FakeSecret {
     const secret = this.secrets.get(secretId) ?? [...this.secrets.values()].find((candidate) => candidate.name === secretId);
-    if (!secret) throw new ResourceNotFoundException({ message: `Secrets Manager can't find the specified secret: ${secretId}`, $metadata: {} });
+    if (!secret)
+      throw new ResourceNotFoundException({ message: `Secrets Manager can't find the specified secret: ${secretId}`, $metadata: {} });
     return secret;
   }
 }

@@ -36,7 +36,11 @@ describe('a secret’s rotation state', () => {
   });
 
   test('AWSPENDING on the AWSCURRENT version is what a finished rotation may leave: not FAILED', () => {
-    const status = classifySecret(facts({ lastRotatedDate: daysAgo(1), versionStages: { v2: ['AWSCURRENT', 'AWSPENDING'], v1: ['AWSPREVIOUS'] } }), policy, NOW);
+    const status = classifySecret(
+      facts({ lastRotatedDate: daysAgo(1), versionStages: { v2: ['AWSCURRENT', 'AWSPENDING'], v1: ['AWSPREVIOUS'] } }),
+      policy,
+      NOW,
+    );
     expect(status.state).toBe('OK');
   });
 
@@ -62,7 +66,9 @@ describe('a secret’s rotation state', () => {
 
   test('the next rotation is the earlier of Secrets Manager’s schedule and the policy’s due date', () => {
     const scheduled = new Date(NOW.getTime() + 86_400_000);
-    expect(classifySecret(facts({ lastRotatedDate: daysAgo(10), nextRotationDate: scheduled }), policy, NOW).nextRotation).toEqual(scheduled);
+    expect(classifySecret(facts({ lastRotatedDate: daysAgo(10), nextRotationDate: scheduled }), policy, NOW).nextRotation).toEqual(
+      scheduled,
+    );
     const late = new Date(NOW.getTime() + 60 * 86_400_000);
     expect(classifySecret(facts({ lastRotatedDate: daysAgo(10), nextRotationDate: late }), policy, NOW).nextRotation).toEqual(
       new Date(daysAgo(10).getTime() + 30 * 86_400_000),
@@ -79,7 +85,11 @@ describe('a secret’s rotation state', () => {
     expect(rulePeriodDays({ scheduleExpression: 'rate(10 days)' })).toBe(10);
     expect(rulePeriodDays({ scheduleExpression: 'rate(12 hours)' })).toBe(0.5);
     expect(rulePeriodDays({ scheduleExpression: 'cron(0 3 ? * SUN *)' })).toBeUndefined();
-    const status = classifySecret(facts({ automaticallyAfterDays: undefined, scheduleExpression: 'cron(0 3 ? * SUN *)', lastRotatedDate: daysAgo(10) }), policy, NOW);
+    const status = classifySecret(
+      facts({ automaticallyAfterDays: undefined, scheduleExpression: 'cron(0 3 ? * SUN *)', lastRotatedDate: daysAgo(10) }),
+      policy,
+      NOW,
+    );
     expect(status.periodDays).toBe(30);
     expect(status.notes.join()).toMatch(/no fixed period/);
   });

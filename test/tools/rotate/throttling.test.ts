@@ -22,7 +22,11 @@ function wire(script: (target: string, call: number) => { status: number; body: 
         response: {
           statusCode: status,
           reason: '',
-          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `req-${calls.length}`, ...(type ? { 'x-amzn-errortype': type } : {}) },
+          headers: {
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amzn-requestid': `req-${calls.length}`,
+            ...(type ? { 'x-amzn-errortype': type } : {}),
+          },
           body: Readable.from([Buffer.from(JSON.stringify(body))]),
         },
       };
@@ -67,16 +71,27 @@ describe('throttling', () => {
 
   test('throttling past every attempt ends with an error that says so, and how many attempts were made', async () => {
     const { calls, requestHandler } = wire(() => THROTTLED);
-    const client = createSecretsClient({ region: 'eu-central-1', userAgent: 'test', requestHandler: requestHandler as never, credentials, maxAttempts: 2 });
+    const client = createSecretsClient({
+      region: 'eu-central-1',
+      userAgent: 'test',
+      requestHandler: requestHandler as never,
+      credentials,
+      maxAttempts: 2,
+    });
     const error = await describeSecret(client, 'hydraulic/dev/a').catch((caught: unknown) => caught);
     expect(calls).toHaveLength(2);
     expect(error).toBeInstanceOf(ToolError);
     expect(error).toMatchObject({ kind: 'throttled', exitCode: 3 });
-    expect((error as Error).message).toMatch(/Throttled by AWS: secretsmanager:DescribeSecret on hydraulic\/dev\/a was still refused after 2 attempt\(s\)/);
+    expect((error as Error).message).toMatch(
+      /Throttled by AWS: secretsmanager:DescribeSecret on hydraulic\/dev\/a was still refused after 2 attempt\(s\)/,
+    );
   });
 
   test('access denied is not retried, and names the action and the secret', async () => {
-    const denied = { status: 400, body: { __type: 'AccessDeniedException', message: 'User: arn:aws:sts::111111111111:assumed-role/x is not authorized' } };
+    const denied = {
+      status: 400,
+      body: { __type: 'AccessDeniedException', message: 'User: arn:aws:sts::111111111111:assumed-role/x is not authorized' },
+    };
     const { calls, requestHandler } = wire(() => denied);
     const client = createSecretsClient({ region: 'eu-central-1', userAgent: 'test', requestHandler: requestHandler as never, credentials });
     const error = await describeSecret(client, 'hydraulic/dev/a').catch((caught: unknown) => caught);
@@ -96,12 +111,18 @@ describe('throttling', () => {
     const lines: string[] = [];
     const clock = new FakeClock();
     const audit = new AuditLog({ write: (line) => lines.push(line), actor: 't', userAgent: 't', now: clock.now });
-    const error = await checkSecrets({ client, audit, now: clock.now, sleep: clock.sleep, say: () => undefined }, { prefix: 'hydraulic/dev/' }, {
-      maxAgeDays: 30,
-      graceDays: 1,
-    }).catch((caught: unknown) => caught);
+    const error = await checkSecrets(
+      { client, audit, now: clock.now, sleep: clock.sleep, say: () => undefined },
+      { prefix: 'hydraulic/dev/' },
+      {
+        maxAgeDays: 30,
+        graceDays: 1,
+      },
+    ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'credentials', exitCode: 3 });
-    expect((error as Error).message).toMatch(/No AWS credentials found for secretsmanager:ListSecrets: in the cluster, check the EKS Pod Identity association/);
+    expect((error as Error).message).toMatch(
+      /No AWS credentials found for secretsmanager:ListSecrets: in the cluster, check the EKS Pod Identity association/,
+    );
     expect((error as Error).message).toMatch(/set AWS_PROFILE/);
   });
 });
