@@ -50,7 +50,8 @@ export class HydraulicStage extends Stage {
     this.clusterAccess = new ClusterAccessStack(this, 'ClusterAccess', {
       config,
       concern: 'cluster-access',
-      description: 'IAM roles and EKS Pod Identity associations of the cluster controllers and jobs (External Secrets Operator, rotation jobs)',
+      description:
+        'IAM roles and EKS Pod Identity associations of the cluster controllers and jobs (External Secrets Operator, rotation jobs)',
       secretsKey: this.keys.secretsKey,
     });
     this.secrets = new SecretsStack(this, 'Secrets', {

@@ -11,8 +11,12 @@ describe.each(['dev', 'prod'])('the %s cluster access stack', (stageName) => {
   const template = templateOf(stage.clusterAccess);
   const config = stageConfig(stageName);
   const prefix = `arn:aws:secretsmanager:${config.aws.region}:${config.aws.account}:secret:hydraulic/${stageName}/`;
-  const [role] = Object.values(template.findResources('AWS::IAM::Role'));
-  const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+  // The External Secrets Operator's role and policy (the rotation jobs' have their own test file).
+  const isOperators = ([logicalId]: [string, unknown]) => logicalId.startsWith('ExternalSecrets');
+  const [[, role]] = Object.entries(template.findResources('AWS::IAM::Role')).filter(isOperators);
+  const policies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+    .filter(isOperators)
+    .map(([, policy]) => policy);
   const statements: any[] = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
   const statement = (sid: string) => statements.find((candidate) => candidate.Sid === sid);
 

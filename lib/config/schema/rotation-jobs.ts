@@ -107,7 +107,7 @@ export function checkRotationJobs(config: RotationJobReferences, ctx: z.Refineme
     ctx.addIssue({
       code: 'custom',
       path: ['rotationJobs', 'image', 'repository'],
-      message: `must be one of audit.detection.imageRepositories (${repositories.join(', ') || 'none listed'}), which creates the repository; got "${rotationJobs.image.repository}"`,
+      message: `must be one of audit.detection.imageRepositories (${repositories.join(', ') || 'none listed'}), which creates the repository`,
     });
   }
   rotationJobs.restartOnRotation.forEach((workload, index) => {
