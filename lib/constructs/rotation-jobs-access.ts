@@ -74,7 +74,7 @@ export class RotationJobsAccess extends Construct {
 
     this.enforcement = new PodIdentityRole(this, 'Enforcement', {
       roleName: props.enforcement.roleName,
-      description: 'Secret rotation enforcement job: lists, describes and rotates the stage’s secrets; never reads a value',
+      description: "Secret rotation enforcement job: lists, describes and rotates the stage's secrets; never reads a value",
       clusterName: props.clusterName,
       namespace: props.namespace,
       serviceAccount: props.enforcement.serviceAccount,
@@ -108,7 +108,7 @@ export class RotationJobsAccess extends Construct {
     if (props.restart) {
       this.restart = new PodIdentityRole(this, 'Restart', {
         roleName: props.restart.roleName,
-        description: 'Rotation restart job: describes the stage’s secrets to learn their current versions; never reads a value',
+        description: "Rotation restart job: describes the stage's secrets to learn their current versions; never reads a value",
         clusterName: props.clusterName,
         namespace: props.namespace,
         serviceAccount: props.restart.serviceAccount,
