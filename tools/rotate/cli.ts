@@ -106,10 +106,9 @@ export function buildProgram(deps: CliDependencies, setExitCode: (code: number) 
     .option('--actor <id>', 'who acts, for user_id (default: $HYDRAULIC_ROTATE_ACTOR, else user:<login name>)')
     .option('--audit-log <file>', 'append the audit events to this file instead of standard output ("-")', '-')
     .addOption(
-      new Option('--chain-anchor <hash>', 'the hash the run’s first event chains to (e.g. the last hash of the previous run)').default(
-        GENESIS_HASH,
-        '64 zeros',
-      ),
+      new Option('--chain-anchor <hash>', 'the hash the run’s first event chains to (e.g. the last hash of the previous run)')
+        .default(GENESIS_HASH, '64 zeros')
+        .argParser(sha256Hex),
     )
     .option('-q, --quiet', 'no progress or tables on standard error, only audit events (what the CronJobs run)')
     .addHelpText('after', HELP_FOOTER)
@@ -361,6 +360,12 @@ function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`must be a whole number of at least 1; got "${value}"`);
   return number;
+}
+
+function sha256Hex(value: string): string {
+  if (!/^[a-f0-9]{64}$/.test(value))
+    throw new InvalidArgumentError(`must be a SHA-256 digest, 64 lower-case hex characters; got "${value}"`);
+  return value;
 }
 
 function nonNegativeInteger(value: string): number {

@@ -123,6 +123,7 @@ describe('usage errors exit 2', () => {
     [['status', '--tag', 'no-equals-sign']],
     [['restart', '--namespace', 'x', '--secret-prefix', 'p/', '--workload', 'Bad_Name=x']],
     [['rotate-everything']],
+    [['--chain-anchor', 'abc', 'status', '--prefix', 'p/']],
   ])('%p', async (argv) => {
     const { run, err } = cli();
     expect(await run(...argv)).toBe(2);
