@@ -19,6 +19,7 @@ import { kongHelmValues } from './charts/gateway/kong-helm-values';
 import { GatewayRateLimitsChart } from './charts/gateway/rate-limits-chart';
 import { GatewayRoutesChart } from './charts/gateway/routes-chart';
 import { NamespaceBaselineChart } from './charts/namespace-baseline';
+import { RotationJobsChart } from './charts/rotation-jobs';
 import type { StageChart, StageChartProps } from './charts/stage-chart';
 import { GATEWAY_LOG_SHIPPER_VALUES_FILE, gatewayLogShipperValues } from './install/gateway-log-shipper-values';
 import { ISTIOD_VALUES_FILE, istiodValuesYaml } from './install/istiod-values';
@@ -44,6 +45,7 @@ export function buildStageCharts(app: App, config: StageConfig): StageChart[] {
     new MeshEgressChart(app, 'mesh-egress', props),
     new MeshAuditLoggingChart(app, 'mesh-audit-logging', props),
     new ExternalSecretsChart(app, 'external-secrets', props),
+    new RotationJobsChart(app, 'rotation-jobs', props),
   ];
   charts.forEach((chart) => chart.addDependency(baseline));
   return [baseline, ...charts, ...buildGatewayCharts(app, config, baseline)];

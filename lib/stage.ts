@@ -20,7 +20,7 @@ export class HydraulicStage extends Stage {
   public readonly keys: KeysStack;
   /** The stage's VPC and flow logs. */
   public readonly network: NetworkStack;
-  /** The cluster controllers' AWS roles (External Secrets Operator). */
+  /** The cluster controllers' and rotation jobs' AWS roles. */
   public readonly clusterAccess: ClusterAccessStack;
   /** The stage's application secrets and their rotation functions. */
   public readonly secrets: SecretsStack;
@@ -51,7 +51,8 @@ export class HydraulicStage extends Stage {
     this.clusterAccess = new ClusterAccessStack(this, 'ClusterAccess', {
       config,
       concern: 'cluster-access',
-      description: 'IAM roles and EKS Pod Identity associations of the cluster controllers (External Secrets Operator)',
+      description:
+        'IAM roles and EKS Pod Identity associations of the cluster controllers and jobs (External Secrets Operator, rotation jobs)',
       secretsKey: this.keys.secretsKey,
     });
     this.audit = new AuditStack(this, 'Audit', {

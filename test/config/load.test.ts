@@ -87,7 +87,7 @@ describe('defaults follow the design document', () => {
     expect(config.audit).toMatchObject({ objectLockDays: 365, archiveAfterDays: 90 });
     expect(config.audit.expireAfterDays).toBeUndefined();
     expect(config.audit.alarmThresholds.failedAuthenticationsPerClientIp).toBe(5);
-    expect(config.audit.detection).toEqual({ guardDuty: true, securityHub: true, awsConfig: true, imageRepositories: [] });
+    expect(config.audit.detection).toEqual({ guardDuty: true, securityHub: true, awsConfig: true, imageRepositories: ['rotation-tool'] });
   });
   test('backups run daily into a governance-locked vault, restore-tested each quarter, with no copy abroad', () =>
     expect(config.backup).toEqual({
@@ -582,6 +582,58 @@ describe('a bad file is refused with the file, field path, value given and what 
       (d) => (d.backup.restoreTesting.schedule = '@quarterly'),
       'backup.restoreTesting.schedule',
       /AWS cron expression/,
+    ],
+    ['no rotationJobs section', (d) => delete d.rotationJobs, 'rotationJobs', /is required/],
+    [
+      'a rotation image pinned by nothing',
+      (d) => (d.rotationJobs.image = { repository: 'rotation-tool' }),
+      'rotationJobs.image',
+      /must set digest \(preferred\) or tag/,
+    ],
+    ['a rotation image tagged latest', (d) => (d.rotationJobs.image.tag = 'latest'), 'rotationJobs.image.tag', /"latest" is refused/],
+    ['a rotation image tag Docker refuses', (d) => (d.rotationJobs.image.tag = '-rc1'), 'rotationJobs.image.tag', /must be an image tag/],
+    [
+      'a malformed image digest',
+      (d) => (d.rotationJobs.image.digest = 'sha256:abc'),
+      'rotationJobs.image.digest',
+      /64 lower-case hex digits/,
+    ],
+    [
+      'a rotation image from a repository the audit stack does not create',
+      (d) => (d.rotationJobs.image.repository = 'other-tool'),
+      'rotationJobs.image.repository',
+      /got "other-tool"; must be one of audit.detection.imageRepositories \(rotation-tool\), which creates the repository/,
+    ],
+    [
+      'a mesh CA job schedule with seconds',
+      (d) => (d.rotationJobs.meshCaSchedule = '0 0 4 * * *'),
+      'rotationJobs.meshCaSchedule',
+      /must have 5 fields/,
+    ],
+    [
+      'a restart schedule too sparse for the old value’s retirement',
+      (d) => (d.rotationJobs.restartSchedule = '0 * * * *'),
+      'rotationJobs.restartSchedule',
+      /runs up to 60 minutes apart; .* a restart can end 85 minutes after a rotation, later than secrets.clientRefreshMinutes \(60\)/,
+    ],
+    ['a rotation timeout above 30 minutes', (d) => (d.rotationJobs.timeoutMinutes = 45), 'rotationJobs.timeoutMinutes', /got 45/],
+    [
+      'a restarted Deployment listed twice',
+      (d) => d.rotationJobs.restartOnRotation.push({ deployment: 'backend-api', externalSecrets: ['redis-connection'] }),
+      'rotationJobs.restartOnRotation[1].deployment',
+      /is listed twice/,
+    ],
+    [
+      'a restarted Deployment that reads nothing',
+      (d) => (d.rotationJobs.restartOnRotation[0].externalSecrets = []),
+      'rotationJobs.restartOnRotation[0].externalSecrets',
+      /at least one ExternalSecret/,
+    ],
+    [
+      'a restarted Deployment that is no Kubernetes name',
+      (d) => (d.rotationJobs.restartOnRotation[0].deployment = 'Backend_API'),
+      'rotationJobs.restartOnRotation[0].deployment',
+      /DNS-1123 label/,
     ],
   ];
 

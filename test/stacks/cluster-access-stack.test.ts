@@ -1,8 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { renderStageObjects } from '../harness/k8s-charts';
+import { chartObjects, renderStageObjects } from '../harness/k8s-charts';
 import { ExternalSecretsAccess } from '../../lib/constructs/external-secrets-access';
+import { RotationJobsAccess, type RotationJobsAccessProps } from '../../lib/constructs/rotation-jobs-access';
+import { ROTATION_JOBS } from '../../lib/config';
 import { committedStage, stageConfig, templateOf } from '../harness/cdk-app';
 import { gatewayLogShipperValues } from '../../k8s/install/gateway-log-shipper-values';
 import { Naming } from '../../lib/config';
@@ -190,5 +192,139 @@ describe('ExternalSecretsAccess', () => {
 
   test('refuses a relative parameter name', () => {
     expect(build({ parameterNames: ['p/s/y'] })).toThrow(/must be absolute paths starting with "\/"; got "p\/s\/y"/);
+  });
+});
+
+describe.each(['dev', 'prod'])('the %s rotation jobs’ AWS roles', (stageName) => {
+  const stage = committedStage(stageName);
+  const template = templateOf(stage.clusterAccess);
+  const config = stageConfig(stageName);
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${config.aws.region}:${config.aws.account}:${resource}`;
+  const stageSecrets = arn('secretsmanager', `secret:hydraulic/${stageName}/*`);
+  const entries = (type: string, prefix: string) => Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(prefix));
+  const statementsOf = (prefix: string): any[] =>
+    entries('AWS::IAM::ManagedPolicy', prefix).flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+  const roleOf = (prefix: string) => entries('AWS::IAM::Role', prefix).map(([, role]) => role)[0];
+  const enforcement = statementsOf('RotationJobsEnforcement');
+  const restart = statementsOf('RotationJobsRestart');
+
+  test('each job has its own role, named by the naming module, with no inline policy', () => {
+    expect(roleOf('RotationJobsEnforcement').Properties.RoleName).toBe(`hydraulic-${stageName}-secret-rotation`);
+    expect(roleOf('RotationJobsRestart').Properties.RoleName).toBe(`hydraulic-${stageName}-rotation-restart`);
+    for (const prefix of ['RotationJobsEnforcement', 'RotationJobsRestart']) {
+      expect(roleOf(prefix).Properties.Policies).toBeUndefined();
+      expect(entries('AWS::IAM::Policy', prefix)).toEqual([]);
+    }
+  });
+
+  test('no statement has a wildcard action, and every one allows', () => {
+    for (const statement of [...enforcement, ...restart]) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of [statement.Action].flat()) expect(action).toMatch(/^[a-z]+:[A-Za-z]+$/);
+    }
+  });
+
+  test('enforcement: exactly ListSecrets, DescribeSecret, RotateSecret and (tag-scoped) InvokeFunction; never GetSecretValue or KMS', () => {
+    expect(enforcement.map((statement) => [statement.Sid, statement.Action])).toEqual([
+      ['ListSecrets', 'secretsmanager:ListSecrets'],
+      ['RotateStageSecrets', ['secretsmanager:DescribeSecret', 'secretsmanager:RotateSecret']],
+      ['InvokeStageRotationFunctions', 'lambda:InvokeFunction'],
+    ]);
+    expect(JSON.stringify([...enforcement, ...restart])).not.toMatch(/GetSecretValue|kms:|PutSecretValue|UpdateSecret|DeleteSecret/);
+  });
+
+  test('secrets are scoped to the stage’s name prefix; only ListSecrets, which supports no scoping, has "*"', () => {
+    expect(enforcement.find((s) => s.Sid === 'RotateStageSecrets').Resource).toBe(stageSecrets);
+    expect(restart).toEqual([
+      { Sid: 'DescribeStageSecrets', Effect: 'Allow', Action: 'secretsmanager:DescribeSecret', Resource: stageSecrets },
+    ]);
+    const starred = [...enforcement, ...restart].filter((statement) => statement.Resource === '*');
+    expect(starred.map((statement) => statement.Action)).toEqual(['secretsmanager:ListSecrets']);
+  });
+
+  test('rotation functions may be invoked only when tagged with this stage', () => {
+    const invoke = enforcement.find((s) => s.Sid === 'InvokeStageRotationFunctions');
+    expect(invoke.Resource).toBe(arn('lambda', 'function:*'));
+    expect(invoke.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/project': 'hydraulic', 'aws:ResourceTag/stage': stageName } });
+  });
+
+  test('each role can be assumed only by EKS Pod Identity for its job’s ServiceAccount, and is associated with it', () => {
+    const jobs = [
+      ['RotationJobsEnforcement', ROTATION_JOBS.secrets.serviceAccount],
+      ['RotationJobsRestart', ROTATION_JOBS.restart.serviceAccount],
+    ];
+    for (const [prefix, serviceAccount] of jobs) {
+      expect(roleOf(prefix).Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': config.aws.account,
+              'aws:RequestTag/eks-cluster-arn': arn('eks', `cluster/${config.kubernetes.clusterName}`),
+              'aws:RequestTag/kubernetes-namespace': config.kubernetes.namespace,
+              'aws:RequestTag/kubernetes-service-account': serviceAccount,
+            },
+          },
+        },
+      ]);
+      const [[, association]] = entries('AWS::EKS::PodIdentityAssociation', prefix);
+      expect(association.Properties).toMatchObject({
+        ClusterName: config.kubernetes.clusterName,
+        Namespace: config.kubernetes.namespace,
+        ServiceAccount: serviceAccount,
+        DisableSessionTags: false,
+      });
+    }
+  });
+
+  test('the associations name the ServiceAccounts the CronJobs run as', () => {
+    const cronJobs = chartObjects(config, 'rotation-jobs').filter((object) => object.kind === 'CronJob') as any[];
+    const runAs = Object.fromEntries(
+      cronJobs.map((job) => [job.metadata.name, job.spec.jobTemplate.spec.template.spec.serviceAccountName]),
+    );
+    const associated = entries('AWS::EKS::PodIdentityAssociation', 'RotationJobs')
+      .map(([, a]) => a.Properties.ServiceAccount)
+      .sort();
+    expect(associated).toEqual([runAs['secret-rotation'], runAs['rotation-restart']].sort());
+  });
+
+  test('every acknowledged finding says why, on the policy it concerns', () => {
+    const metadata = entries('AWS::IAM::ManagedPolicy', 'RotationJobsEnforcement')[0][1].Metadata;
+    expect(JSON.stringify(metadata)).toMatch(/ListSecrets supports no resource-level permission/);
+    expect(JSON.stringify(metadata)).toMatch(/RotateSecret API reference requires the caller to hold lambda:InvokeFunction/);
+  });
+});
+
+describe('RotationJobsAccess', () => {
+  const props: RotationJobsAccessProps = {
+    clusterName: 'c',
+    namespace: 'ns',
+    secretNamePrefix: 'hydraulic/dev/',
+    stageTags: { project: 'hydraulic', stage: 'dev' },
+    enforcement: { roleName: 'r1', serviceAccount: 'secret-rotation' },
+  };
+  const build = (overrides: Partial<RotationJobsAccessProps>) => () =>
+    new RotationJobsAccess(new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-central-1' } }), 'Access', {
+      ...props,
+      ...overrides,
+    });
+
+  test('refuses a prefix that would reach beyond one stage', () => {
+    expect(build({ secretNamePrefix: 'hydraulic' })).toThrow(
+      /must end with "\/" and hold no wildcard, so that it names one stage.s secrets; got "hydraulic"/,
+    );
+    expect(build({ secretNamePrefix: 'hydraulic/*/' })).toThrow(/got "hydraulic\/\*\/"/);
+  });
+
+  test('refuses an empty tag set, which would let it invoke every function', () => {
+    expect(build({ stageTags: {} })).toThrow(/must name at least one tag/);
+  });
+
+  test('creates no restart role when no workload is restarted', () => {
+    const access = build({})();
+    expect(access.restart).toBeUndefined();
+    expect(Object.keys(Template.fromStack(Stack.of(access)).findResources('AWS::IAM::Role'))).toHaveLength(1);
   });
 });

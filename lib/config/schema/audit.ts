@@ -48,9 +48,9 @@ const detection = z
     /**
      * ECR repositories for the project's images (scan on push, immutable tags, KMS), named
      * `<project>/<stage>/<name>`.
-     * @default []
+     * @default ["rotation-tool"] (the image the rotation CronJobs run, `rotationJobs.image`)
      */
-    imageRepositories: z.array(dnsLabel).default([]),
+    imageRepositories: z.array(dnsLabel).default(['rotation-tool']),
   })
   .prefault({})
   .superRefine((settings, ctx) => {

@@ -16,6 +16,7 @@ import { dnsLabel } from './primitives';
 import { checkPublicRoutesOnlyForGateway } from './public-routes';
 import { rateLimitsSection } from './rate-limits';
 import { rotationSection } from './rotation';
+import { checkRotationJobs, rotationJobsSection } from './rotation-jobs';
 import { secretsSection } from './secrets';
 import { serviceGraphSection } from './service-graph';
 import { sessionSection } from './session';
@@ -52,6 +53,7 @@ export const stageConfigSchema = z
     edge: edgeSection,
     audit: auditSection,
     backup: backupSection,
+    rotationJobs: rotationJobsSection,
   })
   .superRefine((config, ctx) => {
     checkMeshReferences(config, ctx);
@@ -60,6 +62,7 @@ export const stageConfigSchema = z
     checkGateway(config, ctx);
     checkSecretsAndEndpoints(config, ctx);
     checkDisasterRecoveryRegion(config, ctx);
+    checkRotationJobs(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {
