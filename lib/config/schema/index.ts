@@ -3,6 +3,7 @@ import { alertsSection } from './alerts';
 import { auditSection } from './audit';
 import { awsSection } from './aws';
 import { backupSection, checkDisasterRecoveryRegion } from './backup';
+import { checkDataStores, dataStoresSection } from './data-stores';
 import { edgeSection } from './edge';
 import { checkRefreshWithinOverlap, externalSecretsSection } from './external-secrets';
 import { gatewaySection } from './gateway';
@@ -52,6 +53,7 @@ export const stageConfigSchema = z
     edge: edgeSection,
     audit: auditSection,
     backup: backupSection,
+    dataStores: dataStoresSection,
   })
   .superRefine((config, ctx) => {
     checkMeshReferences(config, ctx);
@@ -60,6 +62,7 @@ export const stageConfigSchema = z
     checkGateway(config, ctx);
     checkSecretsAndEndpoints(config, ctx);
     checkDisasterRecoveryRegion(config, ctx);
+    checkDataStores(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {
