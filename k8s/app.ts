@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
 import { stringify } from 'yaml';
 import type { StageConfig } from '../lib/config';
+import { DataStoreEgressChart } from './charts/data-store-egress';
 import { ExternalSecretsChart } from './charts/external-secrets';
 import { MeshAuditLoggingChart } from './charts/mesh-audit-logging';
 import { MeshAuthorizationChart } from './charts/mesh-authorization';
@@ -45,6 +46,7 @@ export function buildStageCharts(app: App, config: StageConfig): StageChart[] {
     new MeshEgressChart(app, 'mesh-egress', props),
     new MeshAuditLoggingChart(app, 'mesh-audit-logging', props),
     new ExternalSecretsChart(app, 'external-secrets', props),
+    new DataStoreEgressChart(app, 'data-store-egress', props),
     new RotationJobsChart(app, 'rotation-jobs', props),
   ];
   charts.forEach((chart) => chart.addDependency(baseline));

@@ -5,6 +5,7 @@ import { Naming, type StageConfig } from './config';
 import { ClusterAccessStack } from './stacks/cluster-access-stack';
 import { AuditStack } from './stacks/audit-stack';
 import { BackupStack } from './stacks/backup-stack';
+import { DataStoresStack } from './stacks/data-stores-stack';
 import { DisasterRecoveryStack } from './stacks/disaster-recovery-stack';
 import { EdgeStack } from './stacks/edge-stack';
 import { KeysStack } from './stacks/keys-stack';
@@ -32,6 +33,8 @@ export class HydraulicStage extends Stage {
   public readonly backup: BackupStack;
   /** The disaster-recovery vault, when the config names a disaster-recovery region. */
   public readonly disasterRecovery?: DisasterRecoveryStack;
+  /** The RDS PostgreSQL database and the ElastiCache replication group. */
+  public readonly dataStores: DataStoresStack;
 
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
@@ -96,5 +99,19 @@ export class HydraulicStage extends Stage {
     });
     // The plan names the disaster-recovery vault by ARN: it must exist before the first copy.
     if (this.disasterRecovery) this.backup.addStackDependency(this.disasterRecovery);
+    this.dataStores = new DataStoresStack(this, 'DataStores', {
+      config,
+      concern: 'data-stores',
+      description: 'RDS for PostgreSQL and ElastiCache (KMS-encrypted, TLS only, snapshotted on deletion) and their endpoints in SSM',
+      dataStoresKey: this.keys.dataStoresKey,
+      secretsKey: this.keys.secretsKey,
+      logsKey: this.keys.logsKey,
+      network: this.network.network,
+      apiEndpoints: this.network.apiEndpoints,
+      redisAuthTokenRotationSecurityGroup: this.secrets.redisAuthTokenRotation.securityGroup,
+      alertTopic: this.audit.alertTopic,
+    });
+    // The cache is created with the AUTH token secret's value, read by name (dynamic reference).
+    this.dataStores.addStackDependency(this.secrets);
   }
 }

@@ -15,6 +15,9 @@ export const SECRET_PURPOSES = {
   databaseCredentials: 'database-credentials',
 } as const;
 
+/** The database users whose credentials a hosted rotation function rotates. */
+export const DATABASE_ROTATION_USERS = ['admin', 'application'] as const;
+
 /**
  * The SSM parameters (type String: endpoints, not secrets) the data-stores stack writes and
  * External Secrets reads, by path below the stage's parameter prefix.
@@ -106,11 +109,64 @@ export class Naming {
   }
 
   /**
-   * Every log group name pattern the logs key may encrypt: the project's prefix and the WAF
-   * logging group (WAF insists on its own `aws-waf-logs-` prefix).
+   * Every log group name pattern the logs key may encrypt: the project's prefix, the WAF
+   * logging group (WAF insists on its own `aws-waf-logs-` prefix) and the database's exported
+   * logs (RDS insists on `/aws/rds/instance/<id>/`), the one instance's groups only.
    */
   public get logGroupNamePatterns(): string[] {
-    return [`${this.logGroupPrefix}*`, this.webAclLogGroupName];
+    return [
+      `${this.logGroupPrefix}*`,
+      this.webAclLogGroupName,
+      `${this.databaseLogGroupPrefix}*`,
+      ...DATABASE_ROTATION_USERS.map((user) => this.lambdaLogGroupName(this.databaseRotationFunctionName(user))),
+    ];
+  }
+
+  /**
+   * The name of a Secrets Manager hosted rotation function of the database's credentials, e.g.
+   * `hydraulic-dev-database-admin-rotation`: named so its log group can be created beforehand,
+   * encrypted and with retention.
+   */
+  public databaseRotationFunctionName(user: (typeof DATABASE_ROTATION_USERS)[number]): string {
+    return this.checked(`${this.prefix}-database-${user}-rotation`, 64, 'Lambda function name');
+  }
+
+  /** The log group Lambda writes a function's logs to: `/aws/lambda/<function name>`. */
+  public lambdaLogGroupName(functionName: string): string {
+    return this.checked(`/aws/lambda/${functionName}`, 512, 'log group name');
+  }
+
+  /**
+   * The RDS instance identifier, e.g. `hydraulic-dev-database`. Chosen once: RDS names the
+   * exported log groups after it, and CloudFormation replaces an instance whose identifier changes.
+   */
+  public get databaseInstanceId(): string {
+    const id = this.checked(`${this.prefix}-database`, 63, 'RDS instance identifier');
+    if (!/^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/.test(id)) {
+      throw new Error(
+        `The RDS instance identifier "${id}" must start with a letter and hold only lower-case letters, digits and single hyphens. Change project or stage.`,
+      );
+    }
+    return id;
+  }
+
+  /** The prefix of the log groups RDS exports the database's logs to: `/aws/rds/instance/<id>/`. */
+  public get databaseLogGroupPrefix(): string {
+    return `/aws/rds/instance/${this.databaseInstanceId}/`;
+  }
+
+  /** The log group RDS exports one of the database's logs to (`postgresql`, `upgrade`). */
+  public databaseLogGroupName(logType: string): string {
+    return this.checked(`${this.databaseLogGroupPrefix}${logType}`, 512, 'log group name');
+  }
+
+  /**
+   * The Secrets Manager secret of the database's master user, e.g.
+   * `hydraulic/dev/database-admin-credentials`. Deliberately not in {@link SECRET_PURPOSES}:
+   * nothing syncs it into the cluster, and the External Secrets role cannot read it.
+   */
+  public get databaseAdminSecretName(): string {
+    return this.secretName('database-admin-credentials');
   }
 
   /**

@@ -7,11 +7,9 @@ import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../compliance/acknowledge';
 import type { StageConfig } from '../config';
 
-/** The subnet group holding workloads (EKS nodes, rotation functions). */
-export const PRIVATE_SUBNET_GROUP = 'private';
-/** The subnet group holding the data stores; it never has a route out of the VPC. */
-export const DATA_SUBNET_GROUP = 'data';
-const PUBLIC_SUBNET_GROUP = 'public';
+import { DATA_SUBNET_GROUP, PRIVATE_SUBNET_GROUP, subnetGroups } from '../config/subnet-layout';
+
+export { DATA_SUBNET_GROUP, PRIVATE_SUBNET_GROUP } from '../config/subnet-layout';
 
 /** Properties of a {@link StageNetwork}. */
 export interface StageNetworkProps {
@@ -96,20 +94,11 @@ export class StageNetwork extends Construct {
   }
 
   private createVpc(network: Extract<StageConfig['network'], { mode: 'create' }>, zones: readonly string[]): ec2.Vpc {
-    const subnets: ec2.SubnetConfiguration[] = [
-      {
-        name: PRIVATE_SUBNET_GROUP,
-        subnetType: network.natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
-      },
-      { name: DATA_SUBNET_GROUP, subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    ];
-    if (network.publicSubnets) {
-      subnets.unshift({ name: PUBLIC_SUBNET_GROUP, subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false });
-    }
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(network.cidr),
       availabilityZones: [...zones],
-      subnetConfiguration: subnets,
+      // Shared with the cluster side, which computes the data subnets' blocks from the same groups.
+      subnetConfiguration: subnetGroups(network),
       natGateways: network.natGateways,
       createInternetGateway: network.publicSubnets,
       enableDnsHostnames: true,

@@ -6,6 +6,17 @@ import { devConfigData, writeConfigVariant } from '../harness/config-files';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** A valid imported network of two zones (dev has two). */
+function importedNetwork(): Record<string, unknown> {
+  return {
+    mode: 'import',
+    vpcId: 'vpc-0123456789abcdef0',
+    cidr: '10.0.0.0/16',
+    privateSubnetIds: ['subnet-01234567', 'subnet-11234567'],
+    isolatedSubnetIds: ['subnet-21234567', 'subnet-31234567'],
+  };
+}
+
 /** Loads a variant of dev.yaml and returns the ConfigError it must raise. */
 function configErrorFor(change: (data: Record<string, any>) => void): ConfigError {
   const file = writeConfigVariant(change);
@@ -65,6 +76,52 @@ describe('defaults follow the design document', () => {
   });
   test('External Secrets runs as external-secrets/external-secrets and re-reads every 15 minutes', () =>
     expect(config.externalSecrets).toEqual({ namespace: 'external-secrets', serviceAccount: 'external-secrets', refreshMinutes: 15 }));
+  test('data stores default to the safe side: Multi-AZ, protected, non-default ports, multi-user rotation, no clients', () => {
+    const bare = loadStageConfig(
+      writeConfigVariant((data) => {
+        data.dataStores = {
+          clusterSecurityGroupId: 'sg-0123456789abcdef0',
+          database: { instanceClass: 't4g.medium' },
+          cache: { nodeType: 'cache.t4g.small' },
+        };
+      }),
+    ).dataStores;
+    expect(bare).toEqual({
+      clusterSecurityGroupId: 'sg-0123456789abcdef0',
+      terminationProtection: true,
+      database: {
+        engineVersion: '17.9',
+        instanceClass: 't4g.medium',
+        allocatedStorageGiB: 50,
+        maxAllocatedStorageGiB: 200,
+        port: 5433,
+        multiAz: true,
+        deletionProtection: true,
+        backupRetentionDays: 14,
+        credentialRotation: 'multi-user',
+        monitoringIntervalSeconds: 60,
+      },
+      cache: {
+        engine: 'valkey',
+        engineVersion: '8.0',
+        nodeType: 'cache.t4g.small',
+        replicas: 1,
+        multiAz: true,
+        port: 6380,
+        snapshotRetentionDays: 15,
+      },
+      clients: [],
+    });
+  });
+  test('a Redis OSS cache without a version runs Redis OSS 7.1', () => {
+    const redis = loadStageConfig(
+      writeConfigVariant((data) => {
+        data.dataStores.cache.engine = 'redis';
+        delete data.dataStores.cache.engineVersion;
+      }),
+    ).dataStores.cache;
+    expect([redis.engine, redis.engineVersion]).toEqual(['redis', '7.1']);
+  });
   test('clients pick up a new secret within an hour, and AWS APIs are reached through endpoints', () => {
     const bare = loadStageConfig(
       writeConfigVariant((data) => {
@@ -634,6 +691,154 @@ describe('a bad file is refused with the file, field path, value given and what 
       (d) => (d.rotationJobs.restartOnRotation[0].deployment = 'Backend_API'),
       'rotationJobs.restartOnRotation[0].deployment',
       /DNS-1123 label/,
+    ],
+    [
+      'a cluster security group that is no id',
+      (d) => (d.dataStores.clusterSecurityGroupId = 'eks-nodes'),
+      'dataStores.clusterSecurityGroupId',
+      /security group id such as sg-/,
+    ],
+    [
+      'a termination protection that is not a boolean',
+      (d) => (d.dataStores.terminationProtection = 'yes'),
+      'dataStores.terminationProtection',
+      /expected boolean/,
+    ],
+    [
+      'a PostgreSQL version RDS does not offer',
+      (d) => (d.dataStores.database.engineVersion = '15.4'),
+      'dataStores.database.engineVersion',
+      /16\/17\/18 version/,
+    ],
+    [
+      'a PostgreSQL version without its minor',
+      (d) => (d.dataStores.database.engineVersion = '17'),
+      'dataStores.database.engineVersion',
+      /major and minor/,
+    ],
+    [
+      'an instance class with the db. prefix',
+      (d) => (d.dataStores.database.instanceClass = 'db.t4g.medium'),
+      'dataStores.database.instanceClass',
+      /without the "db." prefix/,
+    ],
+    ['the database on port 5432', (d) => (d.dataStores.database.port = 5432), 'dataStores.database.port', /well-known port 5432/],
+    ['a database port RDS refuses', (d) => (d.dataStores.database.port = 80), 'dataStores.database.port', /got 80/],
+    [
+      'backups kept less than a week',
+      (d) => (d.dataStores.database.backupRetentionDays = 3),
+      'dataStores.database.backupRetentionDays',
+      /at least 7 days/,
+    ],
+    [
+      'storage that cannot grow',
+      (d) => ((d.dataStores.database.allocatedStorageGiB = 100), (d.dataStores.database.maxAllocatedStorageGiB = 100)),
+      'dataStores.database.maxAllocatedStorageGiB',
+      /larger than allocatedStorageGiB/,
+    ],
+    [
+      'a rotation scheme that does not exist',
+      (d) => (d.dataStores.database.credentialRotation = 'dual-user'),
+      'dataStores.database.credentialRotation',
+      /"single-user"\|"multi-user"/,
+    ],
+    [
+      'Enhanced Monitoring turned off',
+      (d) => (d.dataStores.database.monitoringIntervalSeconds = 0),
+      'dataStores.database.monitoringIntervalSeconds',
+      /1, 5, 10, 15, 30 or 60/,
+    ],
+    [
+      'a cache engine ElastiCache replication groups do not run',
+      (d) => (d.dataStores.cache.engine = 'memcached'),
+      'dataStores.cache.engine',
+      /"valkey"\|"redis"/,
+    ],
+    [
+      'a Redis version given for Valkey',
+      (d) => (d.dataStores.cache.engineVersion = '7.1'),
+      'dataStores.cache.engineVersion',
+      /one of 7.2, 8.0, 8.1 for engine valkey/,
+    ],
+    [
+      'a node type without the cache. prefix',
+      (d) => (d.dataStores.cache.nodeType = 't4g.small'),
+      'dataStores.cache.nodeType',
+      /ElastiCache node type/,
+    ],
+    ['the cache on port 6379', (d) => (d.dataStores.cache.port = 6379), 'dataStores.cache.port', /well-known port 6379/],
+    [
+      'both stores on one port',
+      (d) => (d.dataStores.cache.port = d.dataStores.database.port),
+      'dataStores.cache.port',
+      /must differ from database.port/,
+    ],
+    [
+      'a Multi-AZ cache without a replica',
+      (d) => ((d.dataStores.cache.multiAz = true), (d.dataStores.cache.replicas = 0)),
+      'dataStores.cache.replicas',
+      /at least 1 when multiAz is true/,
+    ],
+    [
+      'cache snapshots kept a week',
+      (d) => (d.dataStores.cache.snapshotRetentionDays = 7),
+      'dataStores.cache.snapshotRetentionDays',
+      /at least 15 days/,
+    ],
+    [
+      'data subnet blocks for a created VPC',
+      (d) => (d.dataStores.dataSubnetCidrs = ['10.40.128.0/18']),
+      'dataStores.dataSubnetCidrs',
+      /applies only to an imported VPC/,
+    ],
+    [
+      'a client that is no service',
+      (d) => (d.dataStores.clients[0].service = 'billing'),
+      'dataStores.clients[0].service',
+      /names no service \(known services: backend-api/,
+    ],
+    [
+      'the gateway as a client',
+      (d) => (d.dataStores.clients[0].service = 'gateway'),
+      'dataStores.clients[0].service',
+      /always reaches the cache/,
+    ],
+    [
+      'a client listed twice',
+      (d) => (d.dataStores.clients[1].service = 'backend-api'),
+      'dataStores.clients[1].service',
+      /already listed in clients\[0\]/,
+    ],
+    [
+      'a client that uses nothing',
+      (d) => (d.dataStores.clients[0].uses = []),
+      'dataStores.clients[0].uses',
+      /at least one of database, cache/,
+    ],
+    [
+      'a client using one store twice',
+      (d) => (d.dataStores.clients[0].uses = ['cache', 'cache']),
+      'dataStores.clients[0].uses[1]',
+      /lists cache twice/,
+    ],
+    ['a client using a queue', (d) => (d.dataStores.clients[0].uses = ['queue']), 'dataStores.clients[0].uses[0]', /"database"\|"cache"/],
+    [
+      'an imported VPC without its data subnets’ blocks',
+      (d) => (d.network = importedNetwork()),
+      'dataStores.dataSubnetCidrs',
+      /required with network.mode: import/,
+    ],
+    [
+      'an imported VPC with one data subnet block for two zones',
+      (d) => ((d.network = importedNetwork()), (d.dataStores.dataSubnetCidrs = ['10.0.128.0/18'])),
+      'dataStores.dataSubnetCidrs',
+      /one block per availability zone/,
+    ],
+    [
+      'a data subnet block outside the imported VPC',
+      (d) => ((d.network = importedNetwork()), (d.dataStores.dataSubnetCidrs = ['10.0.128.0/18', '10.1.0.0/24'])),
+      'dataStores.dataSubnetCidrs[1]',
+      /outside the VPC's block network.cidr \(10.0.0.0\/16\)/,
     ],
   ];
 

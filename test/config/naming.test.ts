@@ -56,8 +56,26 @@ describe('Naming', () => {
     expect(naming.restoreTestingPlanName).toBe('hydraulic_dev_restore_test');
   });
 
-  test('the logs key covers the project prefix and the WAF group, nothing wider', () => {
-    expect(naming.logGroupNamePatterns).toEqual(['/hydraulic/dev/*', 'aws-waf-logs-hydraulic-dev']);
+  test('the logs key covers the project prefix, the WAF group and the database’s own groups, nothing wider', () => {
+    expect(naming.logGroupNamePatterns).toEqual([
+      '/hydraulic/dev/*',
+      'aws-waf-logs-hydraulic-dev',
+      '/aws/rds/instance/hydraulic-dev-database/*',
+      '/aws/lambda/hydraulic-dev-database-admin-rotation',
+      '/aws/lambda/hydraulic-dev-database-application-rotation',
+    ]);
+  });
+
+  test('the database’s names: instance, exported log groups, admin secret, rotation functions', () => {
+    expect(naming.databaseInstanceId).toBe('hydraulic-dev-database');
+    expect(naming.databaseLogGroupName('postgresql')).toBe('/aws/rds/instance/hydraulic-dev-database/postgresql');
+    expect(naming.databaseAdminSecretName).toBe('hydraulic/dev/database-admin-credentials');
+    expect(naming.databaseRotationFunctionName('application')).toBe('hydraulic-dev-database-application-rotation');
+    expect(naming.lambdaLogGroupName('f')).toBe('/aws/lambda/f');
+  });
+
+  test('an RDS instance identifier RDS would refuse is refused', () => {
+    expect(() => new Naming({ project: 'h--x', stage: 'dev' }).databaseInstanceId).toThrow(/single hyphens/);
   });
 
   test('a bucket name over 63 characters is refused', () => {

@@ -11,9 +11,11 @@ describe.each(['dev', 'prod'])('the %s egress (Sidecar) chart', (stageName) => {
 
   test('every object validates against its upstream schema', () => expect(() => validateObjects(objects)).not.toThrow());
 
-  test('each workload’s proxy knows only the services it calls and the Istio control plane', () => {
-    expect(hosts('backend-api')).toEqual(['hydraulic-prod/diagnosis.hydraulic-prod.svc.cluster.local', 'istio-system/*']);
-    expect(hosts('diagnosis')).toEqual(['hydraulic-prod/gnn-service.hydraulic-prod.svc.cluster.local', 'istio-system/*']);
+  test('each workload’s proxy knows only the services it calls, the data stores it uses and the Istio control plane', () => {
+    const database = `hydraulic-prod/*.${config.aws.region}.rds.amazonaws.com`;
+    const cache = 'hydraulic-prod/*.cache.amazonaws.com';
+    expect(hosts('backend-api')).toEqual(['hydraulic-prod/diagnosis.hydraulic-prod.svc.cluster.local', database, cache, 'istio-system/*']);
+    expect(hosts('diagnosis')).toEqual(['hydraulic-prod/gnn-service.hydraulic-prod.svc.cluster.local', database, 'istio-system/*']);
     expect(hosts('gnn-service')).toEqual(['istio-system/*']);
   });
 

@@ -56,6 +56,7 @@ test('every chart is applied after the namespace baseline, in the order buildSta
     'mesh-egress',
     'mesh-audit-logging',
     'external-secrets',
+    'data-store-egress',
     'rotation-jobs',
     'gateway-consumers',
     'gateway-rate-limits',

@@ -50,7 +50,7 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
     }
   });
 
-  test('CloudWatch Logs may use the logs key only for the project’s log groups and the WAF log group', () => {
+  test('CloudWatch Logs may use the logs key only for the project’s, the WAF’s and the database’s log groups', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -62,6 +62,10 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
                 'kms:EncryptionContext:aws:logs:arn': [
                   `arn:aws:logs:${config.aws.region}:${config.aws.account}:log-group:/hydraulic/${stageName}/*`,
                   `arn:aws:logs:${config.aws.region}:${config.aws.account}:log-group:aws-waf-logs-hydraulic-${stageName}`,
+                  // RDS and Lambda name these groups themselves: the one instance's exports, its two rotation functions'.
+                  `arn:aws:logs:${config.aws.region}:${config.aws.account}:log-group:/aws/rds/instance/hydraulic-${stageName}-database/*`,
+                  `arn:aws:logs:${config.aws.region}:${config.aws.account}:log-group:/aws/lambda/hydraulic-${stageName}-database-admin-rotation`,
+                  `arn:aws:logs:${config.aws.region}:${config.aws.account}:log-group:/aws/lambda/hydraulic-${stageName}-database-application-rotation`,
                 ],
               },
             },

@@ -3,6 +3,7 @@ import { alertsSection } from './alerts';
 import { auditSection } from './audit';
 import { awsSection } from './aws';
 import { backupSection, checkDisasterRecoveryRegion } from './backup';
+import { checkDataStores, dataStoresSection } from './data-stores';
 import { edgeSection } from './edge';
 import { checkRefreshWithinOverlap, externalSecretsSection } from './external-secrets';
 import { gatewaySection } from './gateway';
@@ -54,6 +55,7 @@ export const stageConfigSchema = z
     audit: auditSection,
     backup: backupSection,
     rotationJobs: rotationJobsSection,
+    dataStores: dataStoresSection,
   })
   .superRefine((config, ctx) => {
     checkMeshReferences(config, ctx);
@@ -63,6 +65,7 @@ export const stageConfigSchema = z
     checkSecretsAndEndpoints(config, ctx);
     checkDisasterRecoveryRegion(config, ctx);
     checkRotationJobs(config, ctx);
+    checkDataStores(config, ctx);
     if (config.network.mode === 'import') {
       const zones = config.aws.availabilityZones.length;
       for (const key of ['privateSubnetIds', 'isolatedSubnetIds'] as const) {
