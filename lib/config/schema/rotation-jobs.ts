@@ -132,6 +132,18 @@ export function checkRotationJobs(config: RotationJobReferences, ctx: z.Refineme
  * 32 days, whichever comes first (enough to see every gap of a daily, weekly or monthly pattern).
  */
 export function longestGapMinutes(schedule: string): number {
+  let gap = gapsBySchedule.get(schedule);
+  if (gap === undefined) {
+    gap = computeLongestGapMinutes(schedule);
+    gapsBySchedule.set(schedule, gap);
+  }
+  return gap;
+}
+
+// Walking up to 1000 runs costs ~50 ms; every stage file and test variant asks again.
+const gapsBySchedule = new Map<string, number>();
+
+function computeLongestGapMinutes(schedule: string): number {
   const start = new Date('2026-01-01T00:00:00Z');
   const end = new Date(start.getTime() + 32 * 86_400_000);
   let expression;
