@@ -9,4 +9,6 @@ module.exports = {
   snapshotSerializers: ['<rootDir>/test/harness/stable-snapshot.ts'],
   // Synthesizing a CDK stage takes a few seconds on a 2-core machine.
   testTimeout: 60000,
+  // Every core: on the 2-core CI machine jest would otherwise run a single worker.
+  maxWorkers: '100%',
 };
