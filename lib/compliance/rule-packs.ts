@@ -8,15 +8,19 @@ import {
   type NagPack,
 } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { ControlTowerControls } from './control-tower';
 
 /** The cdk-nag 3 packs every template must pass: AWS Solutions, NIST 800-53 R5, PCI DSS 3.2.1, HIPAA Security. */
 export function createRulePacks(): NagPack[] {
   return [new AwsSolutionsChecks(), new NIST80053R5Checks(), new PCIDSS321Checks(), new HIPAASecurityChecks()];
 }
 
-/** Runs the rule packs as policy-validation plugins: synthesis fails on any unacknowledged finding. */
+/**
+ * Runs the rule packs and the AWS Control Tower proactive controls as policy-validation
+ * plugins: synthesis fails on any unacknowledged finding.
+ */
 export function enforceRulePacks(app: App): void {
-  Validations.of(app).addPlugins(...createRulePacks());
+  Validations.of(app).addPlugins(...createRulePacks(), new ControlTowerControls());
 }
 
 /**

@@ -208,14 +208,21 @@ describe.each(['dev', 'prod'])('the %s data-stores stack', (stageName) => {
     });
 
     test('is acknowledged only for what a tag-based backup plan and the stage’s own choices explain', () => {
-      const expected = ['NIST.800.53.R5-RDSInBackupPlan', 'HIPAA.Security-RDSInBackupPlan'];
+      // The data-stores key lives in the keys stack, which the Control Tower control cannot follow.
+      const expected = ['NIST.800.53.R5-RDSInBackupPlan', 'HIPAA.Security-RDSInBackupPlan', 'Control-Tower::CT.RDS.PR.30'];
       if (!settings.database.multiAz)
-        expected.push('AwsSolutions-RDS3', 'NIST.800.53.R5-RDSMultiAZSupport', 'HIPAA.Security-RDSMultiAZSupport');
+        expected.push(
+          'AwsSolutions-RDS3',
+          'NIST.800.53.R5-RDSMultiAZSupport',
+          'HIPAA.Security-RDSMultiAZSupport',
+          'Control-Tower::CT.RDS.PR.1',
+        );
       if (!settings.database.deletionProtection) {
         expected.push(
           'AwsSolutions-RDS10',
           'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled',
           'HIPAA.Security-RDSInstanceDeletionProtectionEnabled',
+          'Control-Tower::CT.RDS.PR.13',
         );
       }
       expect(acknowledged(instance).sort()).toEqual(expected.sort());

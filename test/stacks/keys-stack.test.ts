@@ -37,6 +37,19 @@ describe.each(['dev', 'prod'])('the %s keys stack', (stageName) => {
     }
   });
 
+  test('nobody creates a grant on any key except an AWS service for a resource it manages', () => {
+    for (const key of keys) {
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+        Sid: 'GrantsOnlyForAwsResources',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      });
+    }
+  });
+
   test('administrators manage every key but can use none', () => {
     for (const key of keys) {
       const statements: any[] = key.Properties.KeyPolicy.Statement;
