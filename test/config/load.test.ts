@@ -220,6 +220,12 @@ describe('a bad file is refused with the file, field path, value given and what 
       /got 42; must be one of .*365, 400/,
     ],
     ['a retention below a year', (d) => (d.logging.retentionDays = 90), 'logging.retentionDays', /keep audit logs for a year/],
+    [
+      'log deletion protection given as a string',
+      (d) => (d.logging.deletionProtection = 'on'),
+      'logging.deletionProtection',
+      /expected boolean/,
+    ],
     ['no alert address', (d) => (d.alerts.emails = []), 'alerts.emails', /at least one address/],
     ['a malformed alert address', (d) => (d.alerts.emails = ['security-at-example']), 'alerts.emails[0]', /e-mail address/],
     [

@@ -19,7 +19,7 @@ describe.each(['dev', 'prod'])('every %s stack', (stageName) => {
     );
   });
 
-  test('encrypts every log group with a KMS key, keeps it for the configured retention, retains it, names it for the logs key', () => {
+  test('encrypts every log group with a KMS key, keeps it for the configured retention, retains and (as configured) protects it, names it for the logs key', () => {
     const groups = resources('AWS::Logs::LogGroup');
     expect(groups.length).toBeGreaterThanOrEqual(4);
     const allowed = naming.logGroupNamePatterns.map((pattern) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace('*', '.+')}$`));
@@ -27,6 +27,10 @@ describe.each(['dev', 'prod'])('every %s stack', (stageName) => {
       expect({ id: group.id, kms: group.Properties.KmsKeyId !== undefined }).toEqual({ id: group.id, kms: true });
       expect({ id: group.id, days: group.Properties.RetentionInDays }).toEqual({ id: group.id, days: config.logging.retentionDays });
       expect({ id: group.id, deletion: group.DeletionPolicy }).toEqual({ id: group.id, deletion: 'Retain' });
+      expect({ id: group.id, protected: group.Properties.DeletionProtectionEnabled ?? false }).toEqual({
+        id: group.id,
+        protected: config.logging.deletionProtection,
+      });
       expect(allowed.some((pattern) => pattern.test(group.Properties.LogGroupName))).toBe(true);
     }
   });
