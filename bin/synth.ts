@@ -15,7 +15,7 @@ runEntryPoint(async () => {
   const configFile = process.env.CONFIG_FILE || undefined;
   const configs = loadStageConfigs(resolveConfigFiles(configFile));
   const { synthesizeStages } = await import('../lib/synthesis');
-  const stages = await synthesizeStages(configs, configFile, {
+  const { stages } = await synthesizeStages(configs, configFile, {
     cdkOut: process.env.CDK_OUTDIR ?? 'cdk.out',
     manifestDir: process.env.CDK8S_OUTDIR ?? path.join('k8s', 'dist'),
   });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { buildCdkApp } from './app';
 import { cdkAppProps } from './cdk-app-props';
 import type { StageConfig } from './config';
@@ -16,6 +16,14 @@ export interface SynthesisOutput {
   readonly cdkOut: string;
   /** The folder holding one folder of Kubernetes manifests per stage (`k8s/dist`). */
   readonly manifestDir: string;
+}
+
+/** What {@link synthesizeStages} wrote. */
+export interface Synthesis {
+  /** The cloud assembly (`cdk.out`), one nested assembly per stage. */
+  readonly assembly: CloudAssembly;
+  /** What was written per stage. */
+  readonly stages: readonly StageOutput[];
 }
 
 /** What {@link synthesizeStages} wrote for one stage. */
@@ -43,7 +51,7 @@ export async function synthesizeStages(
   configs: readonly StageConfig[],
   configFile: string | undefined,
   output: SynthesisOutput,
-): Promise<StageOutput[]> {
+): Promise<Synthesis> {
   const manifests = renderManifests(configFile, output.manifestDir);
   let assembly: CloudAssembly;
   try {
@@ -55,19 +63,24 @@ export async function synthesizeStages(
     await manifests.catch(() => undefined);
   }
   await manifests;
-  return configs.map((config) => summarize(config, assembly, output.manifestDir));
+  return { assembly, stages: configs.map((config) => summarize(config, assembly, output.manifestDir)) };
 }
 
-/** Runs the cdk8s entry point as the cdk8s CLI would, with this process's loader flags. */
+/** The cdk8s app's command, as `cdk8s.yaml` gives it to the cdk8s CLI (`node --import tsx k8s/main.ts`). */
+export function cdk8sAppCommand(): string[] {
+  const { app } = parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'cdk8s.yaml'), 'utf8')) as { app: string };
+  const [program, ...args] = app.trim().split(/\s+/);
+  return [program === 'node' ? process.execPath : program, ...args];
+}
+
+/** Runs the cdk8s app as the cdk8s CLI would. */
 function renderManifests(configFile: string | undefined, manifestDir: string): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_OUTDIR: manifestDir };
-  if (configFile) env.CONFIG_FILE = configFile;
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_OUTDIR: path.resolve(manifestDir) };
+  if (configFile) env.CONFIG_FILE = path.resolve(configFile);
   else delete env.CONFIG_FILE;
+  const [program, ...args] = cdk8sAppCommand();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, path.join(REPOSITORY_ROOT, 'k8s', 'main.ts')], {
-      stdio: ['ignore', 'inherit', 'pipe'],
-      env,
-    });
+    const child = spawn(program, args, { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'inherit', 'pipe'], env });
     let log = '';
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.on('error', reject);

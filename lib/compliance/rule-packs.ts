@@ -8,6 +8,7 @@ import {
   type NagPack,
 } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { SecretLeakScan } from '../guards/secret-leak-scan';
 import { ControlTowerControls } from './control-tower';
 
 /** The cdk-nag 3 packs every template must pass: AWS Solutions, NIST 800-53 R5, PCI DSS 3.2.1, HIPAA Security. */
@@ -16,11 +17,11 @@ export function createRulePacks(): NagPack[] {
 }
 
 /**
- * Runs the rule packs and the AWS Control Tower proactive controls as policy-validation
- * plugins: synthesis fails on any unacknowledged finding.
+ * Runs the rule packs, the AWS Control Tower proactive controls and the secret leak scan as
+ * policy-validation plugins: synthesis fails on any unacknowledged finding, and on any leak.
  */
 export function enforceRulePacks(app: App): void {
-  Validations.of(app).addPlugins(...createRulePacks(), new ControlTowerControls());
+  Validations.of(app).addPlugins(...createRulePacks(), new ControlTowerControls(), new SecretLeakScan());
 }
 
 /**

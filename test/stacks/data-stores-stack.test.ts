@@ -14,12 +14,6 @@ import { Naming } from '../../lib/config';
 import { dataSubnetCidrs } from '../../lib/config/subnet-layout';
 import { cdkJsonContext, committedStage, stageConfig, templateOf } from '../harness/cdk-app';
 import { ruleFindings } from '../harness/rule-packs';
-import committedLogicalIds from './stateful-logical-ids.json';
-
-/** The committed list, by stack construct id and resource type (the comment aside). */
-const STATEFUL_LOGICAL_IDS: Record<string, Record<string, string[]>> = Object.fromEntries(
-  Object.entries(committedLogicalIds).filter(([key]) => !key.startsWith('$')),
-) as Record<string, Record<string, string[]>>;
 
 describe.each(['dev', 'prod'])('the %s data-stores stack', (stageName) => {
   const stage = committedStage(stageName);
@@ -547,17 +541,6 @@ describe.each(['dev', 'prod'])('the %s data-stores stack', (stageName) => {
       expect(only('AWS::RDS::DBInstance').Properties.DBInstanceIdentifier).toBe(`hydraulic-${stageName}-database`);
       expect(only('AWS::ElastiCache::ReplicationGroup').Properties.ReplicationGroupId).toBe(`hydraulic-${stageName}-cache`);
     });
-  });
-
-  test('the stateful resources keep the logical IDs of the committed list (a changed one would be replaced)', () => {
-    const stacks: Record<string, Stack> = { Keys: stage.keys, Secrets: stage.secrets, DataStores: stage.dataStores };
-    const actual = Object.fromEntries(
-      Object.entries(STATEFUL_LOGICAL_IDS).map(([stackId, types]) => [
-        stackId,
-        Object.fromEntries(Object.keys(types).map((type) => [type, Object.keys(templateOf(stacks[stackId]).findResources(type)).sort()])),
-      ]),
-    );
-    expect(actual).toEqual(STATEFUL_LOGICAL_IDS);
   });
 
   test('the data subnets the cluster side computes are exactly the subnets the network stack creates', () => {
