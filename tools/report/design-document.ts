@@ -1,7 +1,7 @@
 /**
  * The sections of the design document (`security-best-practices.md`) that controls, checklist
  * items and configuration fields answer, named as the document heads them (`Section › Subsection`),
- * so the report, the configuration reference and the README all cite them the same way.
+ * so the report, the configuration reference and the documentation all cite them the same way.
  */
 export const DESIGN = {
   neverTrust: 'Zero-Trust Principles › Never Trust, Always Verify',
