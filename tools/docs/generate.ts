@@ -17,12 +17,18 @@ export const GENERATED_DOCS = {
   configuration: path.join('docs', 'configuration.md'),
 } as const;
 
-/** The stage the architecture diagrams show: the full one, with every optional stack. */
+/** The stage the architecture diagrams show, when there is one: prod has every optional stack. */
 export const DIAGRAM_STAGE = 'prod';
+
+/** The stage to draw: {@link DIAGRAM_STAGE}, or the last stage file's in a repository without one. */
+export function diagramStage(stages: readonly SynthesizedStage[]): string {
+  const names = stages.map((stage) => stage.stage);
+  return names.includes(DIAGRAM_STAGE) ? DIAGRAM_STAGE : (names.at(-1) ?? DIAGRAM_STAGE);
+}
 
 /** `docs/architecture.md` as `npm run docs` writes it, from the synthesized stages. */
 export function renderArchitectureDoc(stages: readonly SynthesizedStage[]): Promise<string> {
-  return formatMarkdown(renderArchitecture(stages, DIAGRAM_STAGE));
+  return formatMarkdown(renderArchitecture(stages, diagramStage(stages)));
 }
 
 /** `docs/configuration.md` as `npm run docs` writes it, from the schema and its source. */
