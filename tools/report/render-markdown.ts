@@ -182,7 +182,7 @@ export function renderMarkdown(report: SecurityReport): string {
         [
           'Controls',
           Object.entries(summary.controls)
-            .map(([status, count]) => `${count} ${status}`)
+            .map(([status, count]) => `${count} ${status === 'informational' ? 'shown' : status}`)
             .join(', '),
         ],
         ['Rule-pack violations', String(summary.ruleViolations)],
