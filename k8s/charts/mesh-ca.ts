@@ -50,7 +50,7 @@ export class MeshCaChart extends StageChart {
     addObject(this, 'root-signer', new Issuer({ metadata: { name: 'mesh-root-selfsigned', namespace }, spec: { selfSigned: {} } }));
 
     // The root signs only intermediates. Renewing it changes the trust anchor of every workload,
-    // which istiod does not accept on the fly: the README's root rotation procedure replaces it
+    // which istiod does not accept on the fly: the root rotation procedure of docs/service-mesh.md replaces it
     // well before cert-manager would, 30 days before expiry, and its key is kept on renewal so
     // that a renewal cert-manager does anyway still verifies old chains.
     addObject(

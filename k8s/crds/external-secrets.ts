@@ -1,5 +1,5 @@
-import Ajv, { type ValidateFunction } from 'ajv';
 import type { KubernetesModel } from '../lib/add-object';
+import { compileSchemaCheck, type SchemaCheck } from './project-schema';
 import clusterSecretStoreSchema from './schemas/cluster-secret-store.v1.json';
 import externalSecretSchema from './schemas/external-secret.v1.json';
 
@@ -16,16 +16,15 @@ export const EXTERNAL_SECRETS_SCHEMAS = {
   ExternalSecret: externalSecretSchema,
 } as const;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validators = new Map<string, ValidateFunction>();
+const checks = new Map<string, SchemaCheck>();
 
-function validatorFor(kind: keyof typeof EXTERNAL_SECRETS_SCHEMAS): ValidateFunction {
-  let validator = validators.get(kind);
-  if (!validator) {
-    validator = ajv.compile(EXTERNAL_SECRETS_SCHEMAS[kind]);
-    validators.set(kind, validator);
+function checkFor(kind: keyof typeof EXTERNAL_SECRETS_SCHEMAS): SchemaCheck {
+  let check = checks.get(kind);
+  if (!check) {
+    check = compileSchemaCheck(EXTERNAL_SECRETS_SCHEMAS[kind], kind);
+    checks.set(kind, check);
   }
-  return validator;
+  return check;
 }
 
 /** Object metadata as these kinds use it. */
@@ -87,7 +86,16 @@ export interface ExternalSecretSpec {
     readonly name: string;
     readonly creationPolicy: 'Owner' | 'Orphan' | 'Merge' | 'None';
     readonly deletionPolicy: 'Delete' | 'Merge' | 'Retain';
-    readonly template?: { readonly type?: string; readonly metadata?: { readonly labels?: Record<string, string> } };
+    readonly template?: {
+      /** `v2`: Go templates with Sprig functions. */
+      readonly engineVersion?: 'v2';
+      readonly type?: string;
+      /** `Replace`: the Secret holds only the templated keys. */
+      readonly mergePolicy?: 'Replace' | 'Merge';
+      readonly metadata?: { readonly labels?: Record<string, string> };
+      /** Go templates that compute the Secret's keys from the fetched values. */
+      readonly data?: Record<string, string>;
+    };
   };
   readonly data?: readonly ExternalSecretEntry[];
   readonly dataFrom?: readonly { readonly extract: RemoteReference }[];
@@ -99,8 +107,7 @@ abstract class ExternalSecretsModel<Spec> implements KubernetesModel {
   constructor(private readonly data: { readonly metadata: ObjectMetadata; readonly spec: Spec }) {}
 
   public validate(): void {
-    const validator = validatorFor(this.kind);
-    if (!validator(this.toJSON())) throw new Error(`${this.kind} fails its schema: ${ajv.errorsText(validator.errors)}`);
+    checkFor(this.kind)(this.toJSON());
   }
 
   public toJSON(): object {
@@ -116,4 +123,77 @@ export class ClusterSecretStore extends ExternalSecretsModel<ClusterSecretStoreS
 /** A Kubernetes Secret the operator keeps in sync with values from a store. */
 export class ExternalSecret extends ExternalSecretsModel<ExternalSecretSpec> {
   protected readonly kind = 'ExternalSecret';
+}
+
+/** One key of the target Secret and where its value comes from. */
+export interface ExternalSecretData {
+  /** The key in the fetched data (and, without a template, in the Secret). */
+  readonly secretKey: string;
+  /** The secret or parameter name in the provider. */
+  readonly key: string;
+  /**
+   * A property of a JSON secret value.
+   * @default - the whole value
+   */
+  readonly property?: string;
+  /**
+   * A different store for this key (e.g. a Parameter Store value beside Secrets Manager ones).
+   * @default - the ExternalSecret's store
+   */
+  readonly store?: SecretStoreReference;
+}
+
+/** Properties of {@link templatedExternalSecret}. */
+export interface TemplatedExternalSecretProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly store: SecretStoreReference;
+  /** How often the value is read again, as a Go duration (`1m`, `1h`). */
+  readonly refreshInterval: string;
+  readonly data: readonly ExternalSecretData[];
+  /** The Secret External Secrets writes. */
+  readonly target: {
+    /** @default - the ExternalSecret's name */
+    readonly name?: string;
+    /** Labels of the written Secret (Kong finds credentials by label). */
+    readonly labels?: Readonly<Record<string, string>>;
+    /**
+     * Go templates (engine v2, with Sprig) that compute the Secret's keys from the fetched data.
+     * @default - the fetched keys as they are
+     */
+    readonly template?: Readonly<Record<string, string>>;
+  };
+}
+
+/**
+ * An ExternalSecret whose Secret is computed by templates from fetched values, owned by the
+ * ExternalSecret and kept if the provider's value goes away: how the gateway gets its Redis
+ * connection and JWT credentials in the shape Kong reads.
+ */
+export function templatedExternalSecret(props: TemplatedExternalSecretProps): ExternalSecret {
+  const { labels, template } = props.target;
+  return new ExternalSecret({
+    metadata: { name: props.name, namespace: props.namespace },
+    spec: {
+      refreshInterval: props.refreshInterval,
+      secretStoreRef: props.store,
+      target: {
+        name: props.target.name ?? props.name,
+        creationPolicy: 'Owner',
+        deletionPolicy: 'Retain',
+        template: {
+          engineVersion: 'v2',
+          type: 'Opaque',
+          mergePolicy: 'Replace',
+          ...(labels ? { metadata: { labels: { ...labels } } } : {}),
+          ...(template ? { data: { ...template } } : {}),
+        },
+      },
+      data: props.data.map((item) => ({
+        secretKey: item.secretKey,
+        remoteRef: { key: item.key, ...(item.property ? { property: item.property } : {}) },
+        ...(item.store ? { sourceRef: { storeRef: item.store } } : {}),
+      })),
+    },
+  });
 }

@@ -313,7 +313,7 @@ export class DiagnosticsDatabase extends Construct {
         secretId: attachment.secretArn,
         hostedRotationLambda: rotation.bind(attachment, this),
         rotationRules: { automaticallyAfterDays: Duration.days(props.rotationDays).toDays() },
-        // The application user is created once by the runbook (README): rotating it before it
+        // The application user is created once by the runbook (docs/data-stores.md): rotating it before it
         // exists would fail. The master user exists with the instance and rotates at once.
         rotateImmediatelyOnUpdate: user === 'admin',
       });

@@ -96,7 +96,7 @@ function findingMessage(
       `${severity} ${source} finding in account ${events.EventField.account}, ${events.EventField.region}: ${field(paths.title)}`,
       `Type: ${field(paths.type)}. Resource: ${field(paths.resource)}. Finding: ${field(paths.id)}.`,
       `Deadline (design document, Update Policy): ${PATCH_SLAS[severity]}.`,
-      `1 Detect: open the finding in ${source} and read its evidence. 2 Contain: isolate the resource (revoke its credentials, deny its traffic, scale the workload to zero) until it is understood. Then eradicate, recover and review (README: incident response).`,
+      `1 Detect: open the finding in ${source} and read its evidence. 2 Contain: isolate the resource (revoke its credentials, deny its traffic, scale the workload to zero) until it is understood. Then eradicate, recover and review (docs/incident-response.md).`,
     ].join(' '),
   );
 }

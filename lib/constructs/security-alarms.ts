@@ -18,7 +18,7 @@ const MAX_DESCRIPTION = 1024;
  * two steps for it (design document, "Security Incident Checklist": detect, contain).
  */
 export function incidentResponse(what: string, detect: string, contain: string): string {
-  return `${what} 1 Detect: ${detect} 2 Contain: ${contain} Then eradicate, recover and review (README: incident response).`;
+  return `${what} 1 Detect: ${detect} 2 Contain: ${contain} Then eradicate, recover and review (docs/incident-response.md).`;
 }
 
 /** Properties of {@link SecurityAlarms}. */

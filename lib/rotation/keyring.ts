@@ -24,7 +24,7 @@ export interface Keyring {
 
 /**
  * The fields of a keyring value and of each of its entries, by name: the one definition every
- * reader outside the rotation functions (External Secrets templates, the README's contract for
+ * reader outside the rotation functions (External Secrets templates, docs/secrets.md's contract for
  * clients) builds its paths from, so a renamed field breaks them at synthesis, not in production.
  */
 export const KEYRING_FIELDS = {

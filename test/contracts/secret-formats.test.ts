@@ -52,7 +52,7 @@ function kongAccepts(credentials: readonly { consumer: string; key: string; secr
   return expected === signature ? credential.consumer : undefined;
 }
 
-/** A token as the README tells the auth service to sign it: HS256 with `current.key`, `kid` = `<consumer>.<current.kid>`. */
+/** A token as docs/secrets.md tells the auth service to sign it: HS256 with `current.key`, `kid` = `<consumer>.<current.kid>`. */
 function signToken(consumer: string, keyring: Keyring): string {
   const current = keyring.current!;
   const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: jwtKeyId(consumer, current.kid) })).toString('base64url');
@@ -135,7 +135,7 @@ describe.each(['dev', 'prod'])('the %s secrets, as the rotation functions write 
     }
   });
 
-  test('a token signed as the README says (kid <consumer>.<current.kid>, HS256 with current.key) verifies as its consumer', () => {
+  test('a token signed as docs/secrets.md says (kid <consumer>.<current.kid>, HS256 with current.key) verifies as its consumer', () => {
     for (const state of ['first', 'second', 'retired'] as const) {
       const keyring = parseKeyring(jwt[state], checkJwtSigningKey);
       for (const consumer of config.gateway.consumers) {

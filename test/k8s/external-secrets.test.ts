@@ -118,6 +118,6 @@ describe('the project’s External Secrets schemas', () => {
       metadata: { name: 'x', namespace: 'n' },
       spec: { ...valid.spec, refreshInterval: 'soon' } as any,
     });
-    expect(() => bad.validate()).toThrow(/ExternalSecret fails its schema: .*refreshInterval/);
+    expect(() => bad.validate()).toThrow(/ExternalSecret fails the project's schema: .*refreshInterval/);
   });
 });

@@ -69,6 +69,7 @@ Exit codes:
 Examples:
   npx ${TOOL_NAME} status --prefix hydraulic/dev/ --region eu-central-1 > audit.jsonl
   npx ${TOOL_NAME} enforce --prefix hydraulic/dev/ --max-age-days 30
+  npx ${TOOL_NAME} enforce --prefix hydraulic/prod/jwt-signing-key --now   # incident response
   kubectl logs job/<job> -n hydraulic-prod | npx ${TOOL_NAME} verify-log`;
 
 /**
@@ -200,7 +201,8 @@ States:
       positiveInteger,
       45,
     )
-    .action(async (options: SecretsCommandOptions & { timeoutMinutes: number; deadlineMinutes: number }) =>
+    .option('--now', 'rotate every selected secret now, due or not (incident response: a secret that may have leaked)')
+    .action(async (options: SecretsCommandOptions & { timeoutMinutes: number; deadlineMinutes: number; now?: boolean }) =>
       audited('enforce', options, async (audit, global) => {
         const client = secretsClient(options.region, userAgent);
         const outcome = await enforceRotation(
@@ -210,6 +212,7 @@ States:
             policy: policyOf(options),
             timeoutMs: options.timeoutMinutes * 60_000,
             deadlineMs: options.deadlineMinutes * 60_000,
+            now: options.now === true,
           },
         );
         if (!global.quiet) deps.err(`${renderStatusTable(outcome.statuses)}\n`);

@@ -24,6 +24,12 @@ export interface EnforceOptions {
   readonly timeoutMs: number;
   /** The whole run's budget, in milliseconds: rotations not started by then fail. */
   readonly deadlineMs: number;
+  /**
+   * Rotate every selected secret now, due or not: incident response, for a secret that may
+   * have leaked. Rotations still run one at a time and are waited for.
+   * @default false - only DUE and OVERDUE secrets
+   */
+  readonly now?: boolean;
   /** Time between two DescribeSecret calls while waiting. @default 10 000 */
   readonly pollMs?: number;
   /** Tries of RotateSecret while Secrets Manager reports a rotation already in progress. @default 5 */
@@ -92,7 +98,7 @@ export async function checkSecrets(ctx: SecretsContext, selector: SecretSelector
  * DUE and OVERDUE ones get RotateSecret (retried with backoff while Secrets Manager reports a
  * rotation already in progress), a FAILED one (AWSPENDING left behind) is given the timeout to
  * clear, since a scheduled rotation may be running right now, and is rotated if due once it has.
- * Runs one secret at a time, within the run's deadline.
+ * Runs one secret at a time, within the run's deadline. With `now`, OK secrets are rotated too.
  */
 export async function enforceRotation(ctx: SecretsContext, options: EnforceOptions): Promise<EnforceOutcome> {
   const started = ctx.now().getTime();
@@ -140,7 +146,7 @@ export async function enforceRotation(ctx: SecretsContext, options: EnforceOptio
       status = classifySecret(cleared, options.policy, ctx.now());
     }
     if (status.state === 'OVERDUE') overdue.push(status.name);
-    if (status.state === 'OK') continue;
+    if (status.state === 'OK' && !options.now) continue;
     if (remainingMs() <= 0) {
       fail(status, `not rotated: the run's deadline (${Math.round(options.deadlineMs / 60_000)} minutes) was reached`);
       continue;

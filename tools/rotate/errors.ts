@@ -1,4 +1,4 @@
-/** The tool's exit codes; the README's runbook starts from them. */
+/** The tool's exit codes; the runbook in docs/rotation.md starts from them. */
 export const EXIT = {
   /** Everything checked is in order. */
   ok: 0,

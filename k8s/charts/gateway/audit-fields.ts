@@ -3,7 +3,7 @@
  * log phase with `custom_fields_by_lua`. The code runs in Kong's Lua sandbox (`untrusted_lua =
  * sandbox`), which offers the PDK (`kong.request`, `kong.response`, `kong.client`), `ngx.decode_base64`,
  * `os.date` and the string library, but no JSON decoder, no file or network access and no shared
- * state between requests. What that rules out is listed in the README (gateway audit log).
+ * state between requests. What that rules out is listed in docs/gateway.md (audit log).
  */
 
 /** Whether the request carried a credential Kong verified; false for public routes and failed auth. */

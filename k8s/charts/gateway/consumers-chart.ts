@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { Secret } from 'kubernetes-models/v1';
-import { ExternalSecret } from '../../crds/external-secret';
+import { templatedExternalSecret } from '../../crds/external-secrets';
 import { KongConsumer } from '../../crds/kong/kong-consumer';
 import { KongPlugin } from '../../crds/kong/kong-plugin';
 import { addObject } from '../../lib/add-object';
@@ -42,7 +42,7 @@ export class GatewayConsumersChart extends StageChart {
         addObject(
           this,
           `${consumer.name}-jwt-${slot}`,
-          new ExternalSecret({
+          templatedExternalSecret({
             name,
             namespace,
             store,

@@ -2,7 +2,7 @@ import { KEYRING_FIELDS } from '../../../lib/rotation/keyring';
 
 /**
  * The contract between the signing keyring in Secrets Manager, Kong's jwt credentials and the
- * auth service that signs tokens (README, "Reading current and previous keys").
+ * auth service that signs tokens (docs/secrets.md, "Reading current and previous keys").
  *
  * The keyring is `{"current":{"kid","key"},"previous":{"kid","key"}|null}` (`lib/rotation/keyring.ts`).
  * Each consumer gets one Kong jwt credential per slot. Kong finds a token's credential by its `kid`

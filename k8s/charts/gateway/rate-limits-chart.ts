@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { ExternalSecret } from '../../crds/external-secret';
+import { templatedExternalSecret } from '../../crds/external-secrets';
 import { KongClusterPlugin, type KongConfigPatch } from '../../crds/kong/kong-plugin';
 import type { RateLimitingConfig } from '../../crds/kong/plugin-configs';
 import { REDIS_AUTH_TOKEN_FIELD } from '../../../lib/rotation/redis-auth-token-rotation';
@@ -39,7 +39,7 @@ export class GatewayRateLimitsChart extends StageChart {
     addObject(
       this,
       'redis-secret',
-      new ExternalSecret({
+      templatedExternalSecret({
         name: REDIS_SECRET,
         namespace: kongNamespace,
         store: { name: names.secretsManagerStore, kind: 'ClusterSecretStore' },

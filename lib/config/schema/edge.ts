@@ -123,7 +123,7 @@ export const edgeSection = z
     /**
      * Whether to put the ALB under AWS Shield Advanced. Needs an account-wide Shield Advanced
      * subscription first (USD 3,000 a month with a one-year commitment, plus data transfer
-     * fees); see the README.
+     * fees); see docs/edge-and-audit.md.
      * @default false
      */
     shieldAdvanced: z.boolean().default(false),

@@ -103,8 +103,11 @@ export const gatewaySection = z.strictObject({
    * @default 8
    */
   maxRequestBodyMegabytes: z.number().int().min(1).max(128).default(8),
+  /** Named sets of permissions (RBAC roles), granted to consumers. */
   groups: z.array(group).min(1),
+  /** The Kong consumers: one per tenant, or an operator account. */
   consumers: z.array(consumer).min(1),
+  /** The routes Kong serves; nothing else reaches the services through the edge. */
   routes: z.array(route).min(1),
 });
 

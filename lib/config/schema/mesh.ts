@@ -92,7 +92,7 @@ export const meshSection = z
     workloadCertTtlHours: z.number().int().min(1).max(24).default(24),
     /**
      * Lifetime of the mesh's self-signed root CA, in days. Renewing the root is a planned
-     * procedure (see the README), unlike the intermediate, which cert-manager renews by itself.
+     * procedure (see docs/service-mesh.md), unlike the intermediate, which cert-manager renews by itself.
      * @default 3650
      */
     rootCaDays: z.number().int().min(365).max(3650).default(3650),

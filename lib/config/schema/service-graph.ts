@@ -47,7 +47,13 @@ export const serviceGraphSection = z
         serviceAccount: dnsLabel.default('kong-gateway'),
       })
       .prefault({}),
+    /** The mesh's workloads: each gets a ServiceAccount (its identity), a Service and its policies. */
     services: z.array(service).min(1),
+    /**
+     * The calls allowed, each from one caller to one service with its methods and paths;
+     * every other call is denied.
+     * @default [] - no service may call another
+     */
     calls: z.array(call).default([]),
   })
   .superRefine((graph, ctx) => {

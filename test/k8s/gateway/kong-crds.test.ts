@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { ExternalSecret } from '../../../k8s/crds/external-secret';
+import { templatedExternalSecret } from '../../../k8s/crds/external-secrets';
 import { IngressClassParams } from '../../../k8s/crds/ingress-class-params';
 import { KongConsumer } from '../../../k8s/crds/kong/kong-consumer';
 import { KongConsumerGroup } from '../../../k8s/crds/kong/kong-consumer-group';
@@ -149,7 +149,7 @@ describe('the typed consumer, consumer group, ExternalSecret and IngressClassPar
 
   test('an ExternalSecret renders and a wrong field fails', () => {
     const rendered = synthesize(
-      new ExternalSecret({
+      templatedExternalSecret({
         name: 's',
         namespace,
         store: { name: 'store', kind: 'ClusterSecretStore' },

@@ -26,7 +26,7 @@ function cli(setUp: (aws: FakeSecretsManager) => void = () => undefined, extra: 
 
 const COMMAND_OPTIONS: Record<string, string[]> = {
   status: ['--prefix', '--tag', '--max-age-days', '--grace-days', '--region'],
-  enforce: ['--prefix', '--tag', '--max-age-days', '--grace-days', '--region', '--timeout-minutes', '--deadline-minutes'],
+  enforce: ['--prefix', '--tag', '--max-age-days', '--grace-days', '--region', '--timeout-minutes', '--deadline-minutes', '--now'],
   'mesh-ca': ['--namespace', '--certificate', '--root-certificate', '--istiod', '--rotation-age-days', '--timeout-minutes', '--kube-api'],
   restart: ['--namespace', '--secret-prefix', '--workload', '--timeout-minutes', '--sync-grace-minutes', '--region', '--kube-api'],
   'verify-log': ['[file]', '--anchor', '--allow-open'],
@@ -97,6 +97,12 @@ describe('enforce', () => {
         .split('\n')
         .every((line) => JSON.parse(line).event_hash),
     ).toBe(true);
+  });
+
+  test('--now rotates a secret that is not due', async () => {
+    const { run, aws } = cli((aws) => aws.add('hydraulic/dev/jwt-signing-key', 1));
+    expect(await run('--quiet', 'enforce', '--prefix', 'hydraulic/dev/jwt-signing-key', '--now')).toBe(0);
+    expect(aws.rotateCalls).toEqual(['hydraulic/dev/jwt-signing-key']);
   });
 
   test('exits 1 when a rotation fails', async () => {

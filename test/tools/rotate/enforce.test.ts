@@ -50,6 +50,15 @@ describe('enforce', () => {
     expect(verifyAuditLog(lines.join('\n'))).toMatchObject({ ok: true, events: 8 });
   });
 
+  test('with now, rotates the selected secrets whatever their age (incident response)', async () => {
+    const { aws, ctx } = setUp();
+    aws.add('hydraulic/dev/jwt-signing-key', 0.1);
+    aws.add('hydraulic/dev/redis-auth-token', 2);
+    const outcome = await enforceRotation(ctx, { ...OPTIONS, selector: { prefix: 'hydraulic/dev/jwt-signing-key' }, now: true });
+    expect(aws.rotateCalls).toEqual(['hydraulic/dev/jwt-signing-key']);
+    expect(outcome).toMatchObject({ rotated: ['hydraulic/dev/jwt-signing-key'], overdue: [], failed: [] });
+  });
+
   test('passes a fresh idempotency token and rotates immediately', async () => {
     const { aws, ctx } = setUp();
     aws.add('hydraulic/dev/jwt-signing-key', 31);
