@@ -50,7 +50,14 @@ describe('the GitHub Actions workflow', () => {
 
   test('runs exactly what .ci/run runs, in the same order, with the same environment, on Node.js 20', () => {
     const { env, commands } = ciRun();
-    expect(commands).toEqual(['node --version', 'npm --version', 'npm ci --no-audit --no-fund', 'npm test', 'npm run synth', 'npm run report']);
+    expect(commands).toEqual([
+      'node --version',
+      'npm --version',
+      'npm ci --no-audit --no-fund',
+      'npm test',
+      'npm run synth',
+      'npm run report',
+    ]);
     expect(testJob.steps.filter((step) => step.run).map((step) => step.run!.trim())).toEqual(commands);
     expect(testJob.env).toEqual(env);
     expect(testJob.steps.find((step) => step.uses?.startsWith('actions/setup-node@'))?.with).toEqual({ 'node-version': 20 });
