@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { loadStageConfigs, resolveConfigFiles } from '../lib/config';
 import { runEntryPoint } from '../lib/entry-point';
+import type * as SynthesisModule from '../lib/synthesis';
 
 runEntryPoint(async () => {
   const started = Date.now();
@@ -14,7 +15,10 @@ runEntryPoint(async () => {
   // half-written; and before the renderers' modules load, so it fails in a fraction of a second.
   const configFile = process.env.CONFIG_FILE || undefined;
   const configs = loadStageConfigs(resolveConfigFiles(configFile));
-  const { synthesizeStages } = await import('../lib/synthesis');
+  // Loaded only now, after validation. The entry points run under tsx's CommonJS hook (no ESM
+  // loader thread to start), which resolves TypeScript for require, not for import().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { synthesizeStages } = require('../lib/synthesis') as typeof SynthesisModule;
   const { stages } = await synthesizeStages(configs, configFile, {
     cdkOut: process.env.CDK_OUTDIR ?? 'cdk.out',
     manifestDir: process.env.CDK8S_OUTDIR ?? path.join('k8s', 'dist'),

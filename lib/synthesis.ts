@@ -66,7 +66,7 @@ export async function synthesizeStages(
   return { assembly, stages: configs.map((config) => summarize(config, assembly, output.manifestDir)) };
 }
 
-/** The cdk8s app's command, as `cdk8s.yaml` gives it to the cdk8s CLI (`node --import tsx k8s/main.ts`). */
+/** The cdk8s app's command, as `cdk8s.yaml` gives it to the cdk8s CLI (`node --require tsx/cjs k8s/main.ts`). */
 export function cdk8sAppCommand(): string[] {
   const { app } = parse(fs.readFileSync(path.join(REPOSITORY_ROOT, 'cdk8s.yaml'), 'utf8')) as { app: string };
   const [program, ...args] = app.trim().split(/\s+/);

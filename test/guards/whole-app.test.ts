@@ -62,6 +62,36 @@ describe('the synthesized app', () => {
   });
 });
 
+describe('the rendered manifests', () => {
+  test('the cdk8s app writes each stage into <outdir>/<stage>/, charts in apply order, Helm values apart', () => {
+    const outdir = app.manifestDir;
+    const files = fs.readdirSync(path.join(outdir, 'dev')).sort();
+    // Charts that depend on each other are numbered in apply order; the baseline comes first.
+    expect(files.slice(0, 9)).toEqual([
+      '0000-namespace-baseline.yaml',
+      '0001-mesh-ca.yaml',
+      '0002-mesh-workloads.yaml',
+      '0003-mesh-mtls.yaml',
+      '0004-mesh-authorization.yaml',
+      '0005-mesh-network-policies.yaml',
+      '0006-mesh-egress.yaml',
+      '0007-mesh-audit-logging.yaml',
+      '0008-external-secrets.yaml',
+    ]);
+    expect(files.filter((file) => file.startsWith('00') && file.includes('gateway')).length).toBe(5);
+    expect(fs.readdirSync(path.join(outdir, 'dev', 'helm')).sort()).toEqual([
+      'gateway-log-shipper-values.yaml',
+      'istiod-values.yaml',
+      'kong-values.yaml',
+    ]);
+    // Helm parses YAML 1.1, where a bare off is the boolean false; Kong needs the string.
+    const values = fs.readFileSync(path.join(outdir, 'dev', 'helm', 'kong-values.yaml'), 'utf8');
+    expect(values).toContain('database: "off"');
+    expect(values).toContain('headers: "off"');
+    expect(values).toContain('real_ip_recursive: "on"');
+  });
+});
+
 describe('the replacement guard', () => {
   test(`every stateful resource keeps its stack, logical ID and type (${INVENTORY_FILE})`, () => {
     expect(inventoryDifferences(readInventory(), inventoryOf(stacks))).toEqual([]);
