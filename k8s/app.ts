@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { StageConfig } from '../lib/config';
+import { formatLeaks, scanDocument } from '../lib/guards/leak-scan';
 import { DataStoreEgressChart } from './charts/data-store-egress';
 import { ExternalSecretsChart } from './charts/external-secrets';
 import { MeshAuditLoggingChart } from './charts/mesh-audit-logging';
@@ -79,15 +80,27 @@ export const HELM_VALUES_DIR = 'helm';
 export function synthStageManifests(config: StageConfig, outdir: string = DEFAULT_MANIFEST_DIR): string[] {
   const stageDir = path.join(outdir, config.stage);
   const app = new App({ outdir: stageDir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
-  buildStageCharts(app, config);
+  const charts = buildStageCharts(app, config);
+  const helmValues = { 'kong-values.yaml': kongHelmValues(config), [GATEWAY_LOG_SHIPPER_VALUES_FILE]: gatewayLogShipperValues(config) };
+  // Nothing is written when any object or values file holds secret material.
+  const leaks = [
+    ...charts.flatMap((chart) => scanDocument(chart.toJson(), 'kubernetes', `chart ${chart.node.id}`)),
+    ...Object.entries(helmValues).flatMap(([file, values]) => scanDocument(values, 'helm-values', file)),
+    ...scanDocument(parse(istiodValuesYaml(config)), 'helm-values', ISTIOD_VALUES_FILE),
+  ];
+  if (leaks.length > 0) {
+    throw Object.assign(new Error(`Secret material in the ${config.stage} manifests; nothing was written:\n${formatLeaks(leaks)}`), {
+      name: 'ValidationError',
+    });
+  }
   fs.rmSync(stageDir, { recursive: true, force: true });
   app.synth();
   const valuesDir = path.join(stageDir, HELM_VALUES_DIR);
   fs.mkdirSync(valuesDir, { recursive: true });
   fs.writeFileSync(path.join(stageDir, ISTIOD_VALUES_FILE), istiodValuesYaml(config));
   // Helm reads YAML 1.1, where an unquoted off/on is a boolean: "off" must stay a string for Kong.
-  fs.writeFileSync(path.join(valuesDir, 'kong-values.yaml'), stringify(kongHelmValues(config), { version: '1.1' }));
-  fs.writeFileSync(path.join(valuesDir, GATEWAY_LOG_SHIPPER_VALUES_FILE), stringify(gatewayLogShipperValues(config), { version: '1.1' }));
+  for (const [file, values] of Object.entries(helmValues))
+    fs.writeFileSync(path.join(valuesDir, file), stringify(values, { version: '1.1' }));
   return fs
     .readdirSync(stageDir)
     .filter((file) => file.endsWith('.yaml'))

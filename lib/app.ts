@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import { acknowledgeCrossStackReferences } from './compliance/cross-stack-references';
 import { enforceRulePacks, recordAcknowledgmentsInTemplates } from './compliance/rule-packs';
 import type { StageConfig } from './config';
 import { HydraulicStage } from './stage';
@@ -16,8 +17,12 @@ export interface BuildCdkAppOptions {
 /** Adds one stage per configuration to the app. */
 export function buildCdkApp(app: App, configs: readonly StageConfig[], options: BuildCdkAppOptions = {}): HydraulicStage[] {
   const stages = configs.map((config) => new HydraulicStage(app, config));
-  // A stage synthesizes its own assembly and runs only its own aspects, so each gets one.
-  stages.forEach((stage) => recordAcknowledgmentsInTemplates(stage));
+  // A stage synthesizes its own assembly and runs only its own aspects, so each gets them.
+  // The acknowledgments are added before they are copied into the templates.
+  for (const stage of stages) {
+    acknowledgeCrossStackReferences(stage);
+    recordAcknowledgmentsInTemplates(stage);
+  }
   if (options.enforceRulePacks ?? true) enforceRulePacks(app);
   return stages;
 }

@@ -1,7 +1,8 @@
-import { Stage, Tags } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Stage, Tags } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
 import { Naming, type StageConfig } from './config';
+import { LogGroupDeletionProtection } from './constructs/log-group-deletion-protection';
 import { ClusterAccessStack } from './stacks/cluster-access-stack';
 import { AuditStack } from './stacks/audit-stack';
 import { BackupStack } from './stacks/backup-stack';
@@ -39,6 +40,7 @@ export class HydraulicStage extends Stage {
   constructor(scope: Construct, config: StageConfig) {
     super(scope, config.stage, { env: { account: config.aws.account, region: config.aws.region } });
     for (const [key, value] of Object.entries(new Naming(config).tags)) Tags.of(this).add(key, value);
+    if (config.logging.deletionProtection) Aspects.of(this).add(new LogGroupDeletionProtection(), { priority: AspectPriority.MUTATING });
 
     this.keys = new KeysStack(this, 'Keys', {
       config,

@@ -8,15 +8,20 @@ import {
   type NagPack,
 } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { SecretLeakScan } from '../guards/secret-leak-scan';
+import { ControlTowerControls } from './control-tower';
 
 /** The cdk-nag 3 packs every template must pass: AWS Solutions, NIST 800-53 R5, PCI DSS 3.2.1, HIPAA Security. */
 export function createRulePacks(): NagPack[] {
   return [new AwsSolutionsChecks(), new NIST80053R5Checks(), new PCIDSS321Checks(), new HIPAASecurityChecks()];
 }
 
-/** Runs the rule packs as policy-validation plugins: synthesis fails on any unacknowledged finding. */
+/**
+ * Runs the rule packs, the AWS Control Tower proactive controls and the secret leak scan as
+ * policy-validation plugins: synthesis fails on any unacknowledged finding, and on any leak.
+ */
 export function enforceRulePacks(app: App): void {
-  Validations.of(app).addPlugins(...createRulePacks());
+  Validations.of(app).addPlugins(...createRulePacks(), new ControlTowerControls(), new SecretLeakScan());
 }
 
 /**

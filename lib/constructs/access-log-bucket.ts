@@ -4,6 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../compliance/acknowledge';
+import { controlTowerFinding } from '../compliance/control-tower';
+import { notifyEventBridge } from './bucket-events';
 
 /** Properties of an {@link AccessLogBucket}. */
 export interface AccessLogBucketProps {
@@ -54,10 +56,21 @@ export class AccessLogBucket extends Construct {
       ],
     });
     const resource = this.bucket.node.defaultChild as s3.CfnBucket;
+    notifyEventBridge(resource);
     acknowledge(
       resource,
-      inCompliancePacks('S3DefaultEncryptionKMS'),
+      [...inCompliancePacks('S3DefaultEncryptionKMS'), controlTowerFinding('CT.S3.PR.10')],
       'ALB access logs and S3 server access logs can only be delivered to a bucket encrypted with S3-managed keys (SSE-S3).',
+    );
+    acknowledge(
+      resource,
+      [controlTowerFinding('CT.S3.PR.2')],
+      'This is the stage’s server-access-log destination: logging it into itself would log each of its own log deliveries, and logging it elsewhere would need yet another unlogged bucket.',
+    );
+    acknowledge(
+      resource,
+      [controlTowerFinding('CT.S3.PR.9')],
+      'S3 refuses a server-access-log destination with an Object Lock default retention; these logs are versioned, retained when the stack is deleted and expired only by lifecycle. The audit archive is the Object-Locked bucket.',
     );
     acknowledge(
       resource,

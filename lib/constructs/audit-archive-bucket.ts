@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../compliance/acknowledge';
+import { notifyEventBridge } from './bucket-events';
 
 /** Properties of an {@link AuditArchiveBucket}. */
 export interface AuditArchiveBucketProps {
@@ -69,6 +70,7 @@ export class AuditArchiveBucket extends Construct {
         },
       ],
     });
+    notifyEventBridge(this.bucket.node.defaultChild as s3.CfnBucket);
     acknowledge(
       this.bucket.node.defaultChild as s3.CfnBucket,
       inCompliancePacks('S3BucketReplicationEnabled'),

@@ -7,6 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../compliance/acknowledge';
+import { controlTowerFinding } from '../compliance/control-tower';
 import type { StageConfig } from '../config';
 import { SecretResourcePolicy } from './secret-resource-policy';
 import { BACKUP_TAG } from './tagged-backup-plan';
@@ -270,7 +271,7 @@ export class DiagnosticsDatabase extends Construct {
     if (!settings.multiAz) {
       acknowledge(
         this.instance,
-        ['AwsSolutions-RDS3', 'NIST.800.53.R5-RDSMultiAZSupport', 'HIPAA.Security-RDSMultiAZSupport'],
+        ['AwsSolutions-RDS3', 'NIST.800.53.R5-RDSMultiAZSupport', 'HIPAA.Security-RDSMultiAZSupport', controlTowerFinding('CT.RDS.PR.1')],
         'This stage’s configuration sets dataStores.database.multiAz: false (a development stage, where a zone outage may stop the database for a while); production sets it true and passes the rule.',
       );
     }
@@ -281,6 +282,7 @@ export class DiagnosticsDatabase extends Construct {
           'AwsSolutions-RDS10',
           'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled',
           'HIPAA.Security-RDSInstanceDeletionProtectionEnabled',
+          controlTowerFinding('CT.RDS.PR.13'),
         ],
         'This stage’s configuration sets dataStores.database.deletionProtection: false (a development stage that is torn down); deletion still leaves a final snapshot, and production sets it true.',
       );

@@ -67,6 +67,16 @@ export class PurposeKey extends Construct {
           resources: ['*'],
         }),
         ...props.usage,
+        // Grants are how a service uses a key in the background (RDS, AWS Backup); nobody else
+        // may create one, whatever an IAM policy allows (Control Tower CT.KMS.PR.3).
+        new iam.PolicyStatement({
+          sid: 'GrantsOnlyForAwsResources',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }),
       ],
     });
     this.key = new kms.Key(this, 'Resource', {

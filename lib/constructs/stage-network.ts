@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, inCompliancePacks } from '../compliance/acknowledge';
+import { controlTowerFinding } from '../compliance/control-tower';
 import type { StageConfig } from '../config';
 
 import { DATA_SUBNET_GROUP, PRIVATE_SUBNET_GROUP, subnetGroups } from '../config/subnet-layout';
@@ -107,6 +108,16 @@ export class StageNetwork extends Construct {
       // nothing can fall back on it.
       restrictDefaultSecurityGroup: true,
     });
+    // The CDK's provider of that emptying: a stack-level function that only revokes the default
+    // group's rules during deployment.
+    const restrictProvider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    if (restrictProvider) {
+      acknowledge(
+        restrictProvider,
+        [controlTowerFinding('CT.LAMBDA.PR.3')],
+        'The CDK’s provider that empties the default security group runs only while CloudFormation deploys the VPC and calls only the EC2 API; inside the VPC it would need the endpoints or NAT it is deployed alongside.',
+      );
+    }
     for (const subnet of [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]) {
       acknowledge(
         subnet.node.defaultChild as ec2.CfnSubnet,

@@ -1,5 +1,7 @@
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import { Construct } from 'constructs';
+import { acknowledge } from '../compliance/acknowledge';
+import { controlTowerFinding } from '../compliance/control-tower';
 
 /** The GuardDuty protection plans turned on, beyond the foundational data sources. */
 export const GUARD_DUTY_FEATURES = [
@@ -35,5 +37,10 @@ export class ThreatDetection extends Construct {
         additionalConfiguration: name === 'RUNTIME_MONITORING' ? [{ name: 'EKS_ADDON_MANAGEMENT', status: 'ENABLED' }] : undefined,
       })),
     });
+    acknowledge(
+      this.detector,
+      [controlTowerFinding('CT.GUARDDUTY.PR.1')],
+      'S3 protection is on through the S3_DATA_EVENTS feature: GuardDuty replaced the DataSources object with features in March 2023 and this detector uses only features, while the control reads only DataSources.S3Logs.',
+    );
   }
 }

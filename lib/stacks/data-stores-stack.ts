@@ -40,8 +40,8 @@ export interface DataStoresStackProps extends StageStackProps {
  * group, and the SSM parameters that hand their endpoints to the cluster.
  *
  * Construct ids here are a contract: they make the logical IDs CloudFormation knows the
- * resources by, and a changed id replaces a database. `test/stacks/stateful-logical-ids.json`
- * holds the list a refactor must keep.
+ * resources by, and a changed id replaces a database. `test/guards/stateful-inventory.json`
+ * holds the inventory a refactor must keep.
  */
 export class DataStoresStack extends StageStack {
   /** The PostgreSQL instance and its credentials. */

@@ -6,6 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledge } from '../compliance/acknowledge';
+import { controlTowerFinding } from '../compliance/control-tower';
 import { SECRET_PURPOSES } from '../config';
 import type { AwsApiEndpoints } from '../constructs/aws-api-endpoints';
 import { RotatedSecret } from '../constructs/rotated-secret';
@@ -82,6 +84,11 @@ export class SecretsStack extends StageStack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    acknowledge(
+      this.deadLetterQueue.node.defaultChild as sqs.CfnQueue,
+      [controlTowerFinding('CT.SQS.PR.1')],
+      'This queue is the rotation functions’ dead-letter queue: a message in it raises the alarm below and stays 14 days; a queue behind it would only move a failure further from its alarm.',
+    );
     const deadLettersAlarm = new cloudwatch.Alarm(this, 'RotationDeadLettersAlarm', {
       alarmDescription: 'A settle run of a rotation function failed every retry; its event is in the dead-letter queue.',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({

@@ -2,7 +2,7 @@ import { dataSubnetCidrs, subnetGroups } from '../../lib/config/subnet-layout';
 import { stageConfig } from '../harness/cdk-app';
 
 // That the computed blocks equal the subnets the network stack synthesizes is checked in
-// test/stacks/data-stores-stack.test.ts, which builds the stages anyway.
+// test/stacks/data-stores-stack.cases.ts, which builds the stages anyway.
 describe('the subnet layout both renderers share', () => {
   test('a created VPC has private and data subnets, public ones first only when asked for', () => {
     const dev = stageConfig('dev').network;

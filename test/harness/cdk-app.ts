@@ -1,17 +1,15 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildCdkApp } from '../../lib/app';
+import { cdkJsonContext } from '../../lib/cdk-app-props';
 import { loadStageConfig, type StageConfig } from '../../lib/config';
 import type { HydraulicStage } from '../../lib/stage';
 
 const ROOT = path.join(__dirname, '..', '..');
 
 /** The feature flags from cdk.json, so tests synthesize exactly what the CLI would. */
-export function cdkJsonContext(): Record<string, unknown> {
-  return (JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
-}
+export { cdkJsonContext };
 
 /** A committed stage file's configuration: `dev` or `prod`. */
 export function stageConfig(stage: string): StageConfig {

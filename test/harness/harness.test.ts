@@ -1,9 +1,13 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Chart, Testing } from 'cdk8s';
 import { Namespace } from 'kubernetes-models/v1';
 import { addObject } from '../../k8s/lib/add-object';
 import { acknowledge } from '../../lib/compliance/acknowledge';
+import { caseFilesBelow, requireCaseFiles } from './case-files';
 import { cdkJsonContext } from './cdk-app';
 import { syncExternalSecret } from './external-secrets-sync';
 import { executeGoTemplate } from './go-template';
@@ -143,5 +147,22 @@ describe('the Go template evaluator (External Secrets templates)', () => {
     expect(() => syncExternalSecret(externalSecret('app', 'sm', 'n.kid'), [store], values)).toThrow('key n.kid does not exist in secret s');
     expect(() => syncExternalSecret(externalSecret('app', 'other'), [store], values)).toThrow('ClusterSecretStore "other" does not exist');
     expect(() => syncExternalSecret(externalSecret('kong', 'sm'), [store], values)).toThrow('does not admit namespace kong');
+  });
+});
+
+describe('the case files', () => {
+  test('every *.cases.ts file is run by a test file of its folder or a parent that loads them all', () => {
+    const testRoot = path.join(__dirname, '..');
+    const aggregators = (fs.readdirSync(testRoot, { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.test.ts'))
+      .filter((file) => /requireCaseFiles\(__dirname\)/.test(fs.readFileSync(path.join(testRoot, file), 'utf8')))
+      .map((file) => path.dirname(file));
+    expect(aggregators.sort()).toEqual(['k8s', 'stacks']);
+    const orphans = caseFilesBelow(testRoot).filter((file) => !aggregators.some((dir) => file.startsWith(`${dir}${path.sep}`)));
+    expect(orphans).toEqual([]);
+  });
+
+  test('an aggregating file with nothing to load fails', () => {
+    expect(() => requireCaseFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-cases-')))).toThrow(/No \*\.cases\.ts file below/);
   });
 });

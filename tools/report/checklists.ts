@@ -24,34 +24,34 @@ const MAPPINGS: Readonly<Record<(typeof PRE_PRODUCTION_CHECKLIST)[number] | (typ
     'All secrets in external secret manager (AWS Secrets Manager)': {
       controls: ['secrets.no-literal-values', 'secrets.external', 'at-rest.secrets', 'rotation.secrets'],
       tests: [
-        'test/stacks/secrets-stack.test.ts',
-        'test/stacks/data-stores-stack.test.ts',
-        'test/k8s/external-secrets.test.ts',
+        'test/stacks/secrets-stack.cases.ts',
+        'test/stacks/data-stores-stack.cases.ts',
+        'test/k8s/external-secrets.cases.ts',
         'test/contracts/secret-formats.test.ts',
       ],
     },
     'TLS certificates configured': {
       controls: ['in-transit.edge', 'in-transit.alb-to-kong', 'in-transit.database', 'in-transit.cache', 'rotation.mesh-ca'],
-      tests: ['test/k8s/gateway/gateway-charts.test.ts', 'test/k8s/mesh-ca.test.ts', 'test/stacks/data-stores-stack.test.ts'],
+      tests: ['test/k8s/gateway/gateway-charts.cases.ts', 'test/k8s/mesh-ca.cases.ts', 'test/stacks/data-stores-stack.cases.ts'],
       duty: "The API's public certificate is issued in ACM by the operator (gateway.edge.certificateArn); code only names it.",
     },
     'mTLS enabled for all services': {
       controls: ['mtls.mode', 'rotation.workload-certificates'],
-      tests: ['test/k8s/mesh-mtls.test.ts', 'test/k8s/gateway/gateway-charts.test.ts'],
+      tests: ['test/k8s/mesh-mtls.cases.ts', 'test/k8s/gateway/gateway-charts.cases.ts'],
     },
     'Authorization policies applied': {
       controls: ['authorization.mesh-default', 'authorization.network-default', 'authorization.proxy-egress', 'authorization.edge-routes'],
       tests: [
-        'test/k8s/mesh-authorization.test.ts',
-        'test/k8s/mesh-network-policies.test.ts',
-        'test/k8s/mesh-egress.test.ts',
-        'test/k8s/gateway/gateway-charts.test.ts',
+        'test/k8s/mesh-authorization.cases.ts',
+        'test/k8s/mesh-network-policies.cases.ts',
+        'test/k8s/mesh-egress.cases.ts',
+        'test/k8s/gateway/gateway-charts.cases.ts',
         'test/config/gateway-checks.test.ts',
       ],
     },
     'Rate limiting configured': {
       controls: ['rate-limits.tenant', 'rate-limits.diagnosis-per-ip', 'rate-limits.edge-flood'],
-      tests: ['test/k8s/gateway/gateway-charts.test.ts', 'test/stacks/edge-stack.test.ts'],
+      tests: ['test/k8s/gateway/gateway-charts.cases.ts', 'test/stacks/edge-stack.cases.ts'],
     },
     'Audit logging enabled': {
       controls: [
@@ -65,17 +65,23 @@ const MAPPINGS: Readonly<Record<(typeof PRE_PRODUCTION_CHECKLIST)[number] | (typ
         'retention.audit-archive',
       ],
       tests: [
-        'test/stacks/audit-stack.test.ts',
-        'test/stacks/stage-invariants.test.ts',
-        'test/k8s/mesh-audit-logging.test.ts',
-        'test/k8s/gateway-log-shipper-values.test.ts',
+        'test/stacks/audit-stack.cases.ts',
+        'test/stacks/stage-invariants.cases.ts',
+        'test/k8s/mesh-audit-logging.cases.ts',
+        'test/k8s/gateway-log-shipper-values.cases.ts',
       ],
       duty: "The application's own audit events (password and MFA changes, data events) are the application's to write.",
     },
     'Vulnerability scanning passed': {
       controls: ['logging.detection'],
-      tests: ['test/stacks/audit-stack.test.ts', 'test/app.test.ts', 'test/tools/rotate/image.test.ts'],
-      duty: "Scanning the application's images and dependencies (trivy, safety, bandit in the design document) belongs to the application's pipeline.",
+      tests: [
+        'test/stacks/audit-stack.cases.ts',
+        'test/app.test.ts',
+        'test/tools/rotate/image.test.ts',
+        'test/compliance/control-tower.test.ts',
+        'test/guards/whole-app.test.ts',
+      ],
+      duty: "Scanning the application's images and dependencies (trivy, safety, bandit in the design document) belongs to the application's pipeline; this repository's own dependencies: `npm audit` where its advisory service is reachable (docs/guards.md).",
     },
     'Penetration testing completed': {
       controls: [],
@@ -89,27 +95,27 @@ const MAPPINGS: Readonly<Record<(typeof PRE_PRODUCTION_CHECKLIST)[number] | (typ
     },
     'Monitor security alerts 24/7': {
       controls: ['logging.alarms', 'logging.detection'],
-      tests: ['test/stacks/audit-stack.test.ts', 'test/stacks/stage-invariants.test.ts'],
+      tests: ['test/stacks/audit-stack.cases.ts', 'test/stacks/stage-invariants.cases.ts'],
       duty: 'Someone must receive the alert topic around the clock: subscribe the on-call rotation (PagerDuty) besides alerts.emails.',
     },
     'Review audit logs weekly': {
       controls: ['logging.retention', 'retention.audit-archive'],
-      tests: ['test/stacks/audit-stack.test.ts'],
+      tests: ['test/stacks/audit-stack.cases.ts'],
       duty: "Reading the logs each week is a person's task; code only keeps them (encrypted, a year or more, the archive Object-Locked).",
     },
     'Rotate certificates quarterly': {
       controls: ['rotation.mesh-ca', 'rotation.workload-certificates', 'rotation.enforcement-jobs'],
-      tests: ['test/k8s/mesh-ca.test.ts', 'test/k8s/rotation-jobs.test.ts', 'test/tools/rotate/mesh-ca.test.ts'],
+      tests: ['test/k8s/mesh-ca.cases.ts', 'test/k8s/rotation-jobs.cases.ts', 'test/tools/rotate/mesh-ca.test.ts'],
       duty: "The ALB's ACM certificate renews itself only if ACM issued it (DNS-validated); an imported one is re-imported by hand.",
     },
     'Update dependencies monthly': {
       controls: [],
-      tests: [],
-      duty: "Updating the lock file, the Kong, Istio and operator versions and the base images monthly is a maintainer's task; nothing in the templates can do it.",
+      tests: ['test/ci/workflows.test.ts'],
+      duty: "Dependabot opens this repository's updates monthly, grouped (.github/dependabot.yml); reviewing and merging them, and moving the Kong, Istio and operator versions of the stage files, is a maintainer's task.",
     },
     'Conduct security audits quarterly': {
       controls: ['logging.detection'],
-      tests: ['test/stacks/audit-stack.test.ts'],
+      tests: ['test/stacks/audit-stack.cases.ts'],
       duty: 'The audit is people; Security Hub, AWS Config and this report are its inputs.',
     },
     'Run penetration tests annually': {
@@ -119,12 +125,12 @@ const MAPPINGS: Readonly<Record<(typeof PRE_PRODUCTION_CHECKLIST)[number] | (typ
     },
     'Review access controls monthly': {
       controls: ['authorization.mesh-default', 'authorization.edge-routes', 'ip-allow-lists.per-user'],
-      tests: ['test/k8s/mesh-authorization.test.ts', 'test/stacks/cluster-access-stack.test.ts'],
+      tests: ['test/k8s/mesh-authorization.cases.ts', 'test/stacks/cluster-access-stack.cases.ts'],
       duty: 'The review itself is a person reading the authorization matrix below, the consumers and groups, and the IAM roles.',
     },
     'Test disaster recovery quarterly': {
       controls: ['retention.backup', 'retention.database'],
-      tests: ['test/stacks/backup-stack.test.ts', 'test/stacks/data-stores-stack.test.ts'],
+      tests: ['test/stacks/backup-stack.cases.ts', 'test/stacks/data-stores-stack.cases.ts'],
       duty: "The restore test restores the latest recovery point each quarter; checking the restored data in its window is the operator's.",
     },
   };

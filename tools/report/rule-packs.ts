@@ -1,5 +1,6 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import type { IApplyRule, NagPack } from 'cdk-nag';
+import { CONTROL_TOWER_PLUGIN_NAME, controlTowerControls } from '../../lib/compliance/control-tower';
 import { createRulePacks } from '../../lib/compliance/rule-packs';
 import { StageResources } from '../synthesized/resources';
 import type { SynthesizedStage } from '../synthesized/synthesized-stage';
@@ -25,7 +26,11 @@ export interface RuleAcknowledgment {
 /** One rule pack's results for a stage. */
 export interface RulePackResult {
   readonly pack: string;
-  /** The rules the pack evaluates on every resource; undefined where the count is not knowable (CloudFormation Validate). */
+  /**
+   * The rules the pack evaluates on every resource (for the Control Tower controls: the bundled
+   * controls, each evaluated on the resource types it names); undefined where the count is not
+   * knowable (CloudFormation Validate).
+   */
   readonly rules?: number;
   /** Findings that were not acknowledged: synthesis fails on any, so a report should never show one. */
   readonly violations: readonly RuleViolation[];
@@ -79,10 +84,10 @@ export function rulePackReport(stage: SynthesizedStage): RulePackReport {
     })),
   );
   const packs = createRulePacks();
+  const pluginPrefix = (name: string) => `${name.replace(/ /g, '-')}::`;
   const packOf = (rule: string) =>
-    rule.startsWith(`${CLOUDFORMATION_VALIDATE.replace(' ', '-')}::`)
-      ? CLOUDFORMATION_VALIDATE
-      : packs.find((pack) => rule.startsWith(`${pack.readPackName}-`))?.readPackName;
+    [CLOUDFORMATION_VALIDATE, CONTROL_TOWER_PLUGIN_NAME].find((name) => rule.startsWith(pluginPrefix(name))) ??
+    packs.find((pack) => rule.startsWith(`${pack.readPackName}-`))?.readPackName;
   const violationsOf = (name: string) =>
     stage.validation
       .filter((plugin) => plugin.pluginName === name)
@@ -103,6 +108,12 @@ export function rulePackReport(stage: SynthesizedStage): RulePackReport {
       violations: violationsOf(pack.name),
       acknowledgments: acknowledgments.filter((ack) => packOf(ack.rule) === pack.readPackName),
     })),
+    {
+      pack: CONTROL_TOWER_PLUGIN_NAME,
+      rules: controlTowerControls().length,
+      violations: violationsOf(CONTROL_TOWER_PLUGIN_NAME),
+      acknowledgments: acknowledgments.filter((ack) => packOf(ack.rule) === CONTROL_TOWER_PLUGIN_NAME),
+    },
     {
       pack: CLOUDFORMATION_VALIDATE,
       violations: violationsOf(CLOUDFORMATION_VALIDATE),
@@ -130,7 +141,7 @@ function uncheckedResources(stage: SynthesizedStage, resources: StageResources):
     .map((resource) => ({
       resource: resources.label(resource),
       type: resource.resource.Type,
-      why: 'a generic CfnResource (a CDK-internal provider): the rules match resource classes, so none applies',
+      why: "a generic CfnResource (a CDK-internal provider): cdk-nag's rules match resource classes, so none applies; the Control Tower controls, which read templates, do check it",
     }));
   const transformed = stage.stacks.flatMap((stack) =>
     [stack.template.Transform ?? []].flat().map((transform) => ({

@@ -14,5 +14,11 @@ export const loggingSection = z
     retentionDays: logRetentionDays(MIN_AUDIT_RETENTION_DAYS, 'NIST 800-53, PCI DSS and HIPAA keep audit logs for a year').default(
       MIN_AUDIT_RETENTION_DAYS,
     ),
+    /**
+     * Whether every log group refuses deletion (CloudWatch Logs deletion protection) until it is
+     * turned off on purpose: audit evidence outlives a mistaken `DeleteLogGroup` or stack deletion.
+     * @default true
+     */
+    deletionProtection: z.boolean().default(true),
   })
   .prefault({});

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { controlTowerControls } from '../../../lib/compliance/control-tower';
 import { createRulePacks } from '../../../lib/compliance/rule-packs';
 import { loadStageConfig, loadStageConfigs, resolveConfigFiles } from '../../../lib/config';
 import { renderArchitecture } from '../../../tools/docs/architecture';
@@ -76,7 +77,15 @@ describe.each(['dev', 'prod'])('the %s security report', (name) => {
   test('counts each pack’s rules by the rule ids it applies, and lists every acknowledgment the templates record', () => {
     const { rulePacks } = report(name);
     const packs = createRulePacks();
-    expect(rulePacks.packs.map((pack) => pack.pack)).toEqual([...packs.map((pack) => pack.readPackName), 'CloudFormation Validate']);
+    expect(rulePacks.packs.map((pack) => pack.pack)).toEqual([
+      ...packs.map((pack) => pack.readPackName),
+      'Control Tower',
+      'CloudFormation Validate',
+    ]);
+    const controlTower = rulePacks.packs.find((candidate) => candidate.pack === 'Control Tower')!;
+    expect(controlTower).toMatchObject({ rules: controlTowerControls().length, violations: [] });
+    expect(controlTower.rules).toBeGreaterThan(100);
+    expect(controlTower.acknowledgments.map((ack) => ack.rule)).toContain('Control-Tower::CT.S3.PR.2');
     for (const pack of packs) {
       const result = rulePacks.packs.find((candidate) => candidate.pack === pack.readPackName)!;
       expect(result.rules).toBe(ruleIdsOf(pack).length);
