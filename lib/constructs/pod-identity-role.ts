@@ -2,7 +2,9 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { POD_IDENTITY_PRINCIPAL } from './external-secrets-access';
+
+/** The service principal EKS Pod Identity assumes roles as. */
+export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
 /** Properties of a {@link PodIdentityRole}. */
 export interface PodIdentityRoleProps {
@@ -18,6 +20,17 @@ export interface PodIdentityRoleProps {
   readonly serviceAccount: string;
   /** Everything the role may do: one managed policy, no inline policy, no later grant. */
   readonly statements: readonly iam.PolicyStatement[];
+  /**
+   * The managed policy's construct id. Part of its logical ID: a role deployed with another id
+   * keeps it, or CloudFormation replaces the policy.
+   * @default 'Policy'
+   */
+  readonly policyId?: string;
+  /**
+   * The managed policy's description.
+   * @default - the role's description
+   */
+  readonly policyDescription?: string;
 }
 
 /**
@@ -46,7 +59,10 @@ export class PodIdentityRole extends Construct {
       resourceName: props.clusterName,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
-    this.policy = new iam.ManagedPolicy(this, 'Policy', { description: props.description, statements: [...props.statements] });
+    this.policy = new iam.ManagedPolicy(this, props.policyId ?? 'Policy', {
+      description: props.policyDescription ?? props.description,
+      statements: [...props.statements],
+    });
     const role = new iam.Role(this, 'Resource', {
       roleName: props.roleName,
       description: `${props.description} (${props.namespace}/${props.serviceAccount} in ${props.clusterName})`,
