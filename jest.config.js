@@ -11,4 +11,5 @@ module.exports = {
   testTimeout: 60000,
   // Every core: on the 2-core CI machine jest would otherwise run a single worker.
   maxWorkers: '100%',
+  testSequencer: '<rootDir>/test/harness/slowest-first-sequencer.js',
 };

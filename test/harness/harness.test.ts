@@ -166,3 +166,13 @@ describe('the case files', () => {
     expect(() => requireCaseFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'hzt-cases-')))).toThrow(/No \*\.cases\.ts file below/);
   });
 });
+
+describe('the test sequencer', () => {
+  test('names only test files that exist: a renamed slow file would silently start last on a fresh clone', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SLOWEST } = require('./slowest-first-sequencer.js') as { SLOWEST: string[] };
+    const root = path.join(__dirname, '..', '..');
+    expect(SLOWEST.length).toBeGreaterThan(0);
+    for (const file of SLOWEST) expect({ file, exists: fs.existsSync(path.join(root, file)) }).toEqual({ file, exists: true });
+  });
+});
