@@ -82,6 +82,17 @@ const DAY_MS = 86_400_000;
 export async function rotateMeshCa(ctx: MeshCaContext, options: MeshCaOptions): Promise<void> {
   const base = `/apis/cert-manager.io/v1/namespaces/${options.namespace}/certificates`;
   const resource = `${options.namespace}/certificate/${options.certificate}`;
+  /** Records the failed renewal in the audit log, then fails the command with the same message. */
+  const renewalFailed: (message: string) => never = (message) => {
+    ctx.audit.record({
+      eventType: 'certificate.renewal.failed',
+      resource,
+      action: 'renew',
+      result: 'failure',
+      metadata: { reason: message },
+    });
+    throw new ToolError(message, 'failed');
+  };
   let certificate = await ctx.kube.get<CertificateObject>(`${base}/${options.certificate}`);
   const before = certificateFacts(certificate, ctx.now());
   const due = before.ageDays !== undefined && before.ageDays >= options.rotationAgeDays;
@@ -127,15 +138,9 @@ export async function rotateMeshCa(ctx: MeshCaContext, options: MeshCaOptions): 
       return facts.ready && !facts.issuing && (facts.revision ?? 0) > (before.revision ?? 0) ? current : undefined;
     });
     if (!renewed) {
-      const message = `cert-manager did not issue a new revision of ${resource} within ${Math.round(options.timeoutMs / 1000)} s: see \`kubectl describe certificate -n ${options.namespace} ${options.certificate}\` and the CertificateRequest it created`;
-      ctx.audit.record({
-        eventType: 'certificate.renewal.failed',
-        resource,
-        action: 'renew',
-        result: 'failure',
-        metadata: { reason: message },
-      });
-      throw new ToolError(message, 'failed');
+      renewalFailed(
+        `cert-manager did not issue a new revision of ${resource} within ${Math.round(options.timeoutMs / 1000)} s: see \`kubectl describe certificate -n ${options.namespace} ${options.certificate}\` and the CertificateRequest it created`,
+      );
     }
     certificate = renewed;
     const after = certificateFacts(certificate, ctx.now());
@@ -148,15 +153,9 @@ export async function rotateMeshCa(ctx: MeshCaContext, options: MeshCaOptions): 
     });
     ctx.say(`${options.certificate}: revision ${after.revision} issued, expires ${after.notAfter?.toISOString()}`);
   } else if (!before.ready) {
-    const message = `${resource} is not Ready and not being issued: see \`kubectl describe certificate -n ${options.namespace} ${options.certificate}\``;
-    ctx.audit.record({
-      eventType: 'certificate.renewal.failed',
-      resource,
-      action: 'renew',
-      result: 'failure',
-      metadata: { reason: message },
-    });
-    throw new ToolError(message, 'failed');
+    renewalFailed(
+      `${resource} is not Ready and not being issued: see \`kubectl describe certificate -n ${options.namespace} ${options.certificate}\``,
+    );
   }
 
   const root = await ctx.kube.get<CertificateObject>(`${base}/${options.rootCertificate}`);

@@ -110,7 +110,7 @@ describe('mesh-ca', () => {
   });
 
   test('the trigger is an Issuing condition on the status, conditional on the version read, keeping the other conditions', async () => {
-    const { kube, ctx } = setUp(61, { certManagerIssues: false });
+    const { kube, ctx, lines } = setUp(61, { certManagerIssues: false });
     const written: any[] = [];
     const put = kube.put.bind(kube);
     kube.put = async <T>(path: string, body: object): Promise<T> => {
@@ -118,6 +118,10 @@ describe('mesh-ca', () => {
       return put(path, body);
     };
     await expect(rotateMeshCa(ctx, OPTIONS)).rejects.toThrow(/cert-manager did not issue a new revision/);
+    expect(events(lines).find((event) => event.event_type === 'certificate.renewal.failed')).toMatchObject({
+      result: 'failure',
+      metadata: { reason: expect.stringMatching(/^cert-manager did not issue a new revision/) },
+    });
     expect(written[0].metadata.resourceVersion).toBe('103');
     expect(written[0].status.conditions).toEqual([
       { type: 'Ready', status: 'True', reason: 'Ready' },
@@ -142,10 +146,14 @@ describe('mesh-ca', () => {
   });
 
   test('a Certificate that is neither Ready nor issuing fails', async () => {
-    const { kube, ctx } = setUp(10);
+    const { kube, ctx, lines } = setUp(10);
     const certificate = kube.objects.get(`${CERTS}/mesh-intermediate-ca`);
     certificate.status.conditions = [{ type: 'Ready', status: 'False', reason: 'Failed' }];
     await expect(rotateMeshCa(ctx, OPTIONS)).rejects.toThrow(/is not Ready and not being issued/);
+    expect(events(lines).find((event) => event.event_type === 'certificate.renewal.failed')).toMatchObject({
+      result: 'failure',
+      metadata: { reason: expect.stringMatching(/is not Ready and not being issued/) },
+    });
   });
 
   test('a missing Certificate is reported by name', async () => {
